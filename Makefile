@@ -1,0 +1,42 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both go through `make setup`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Tests use their own Neo4j instance (var/test, ports 7688/7475) so the demo's data stays.
+TEST_ENV := FRAUDGRAPH_ENV=test FRAUDGRAPH_VAR_DIR=$(CURDIR)/var/test \
+	FRAUDGRAPH_BOLT_PORT=7688 FRAUDGRAPH_HTTP_PORT=7475 FRAUDGRAPH_HEAP_SIZE=2g \
+	FRAUDGRAPH_PAGECACHE_SIZE=1g
+
+.PHONY: setup demo test lint bench notebook neo4j-stop clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/.installed
+	$(BIN)/fraudgraph neo4j build > /dev/null
+
+demo: setup
+	$(BIN)/fraudgraph demo
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy fraudgraph graph_loader cypher gnn api bench
+
+test: setup lint
+	$(TEST_ENV) $(BIN)/fraudgraph neo4j start
+	$(TEST_ENV) $(BIN)/pytest
+
+notebook: setup
+	$(BIN)/pip install -q -e '.[notebook]'
+	$(BIN)/fraudgraph neo4j start
+	$(BIN)/jupyter lab notebooks/
+
+neo4j-stop:
+	-$(BIN)/fraudgraph neo4j stop
+	-$(TEST_ENV) $(BIN)/fraudgraph neo4j stop
+
+clean: neo4j-stop
+	rm -rf var/test var/worlds var/demo

@@ -1,0 +1,2 @@
+UNWIND $rows AS code
+MERGE (:Bank {id: code})

@@ -1,0 +1,1 @@
+"""fraudgraph's shared plumbing: settings, the Neo4j driver and server, schema, pseudonyms, CLI."""

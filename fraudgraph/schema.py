@@ -1,0 +1,47 @@
+"""Graph schema: constraints and indexes from cypher/schema/schema.cypher, and its version."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from neo4j import Driver
+
+SCHEMA_VERSION = 1
+
+
+def statements() -> list[str]:
+    text = resources.files("cypher").joinpath("schema/schema.cypher").read_text()
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("//")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def apply_schema(driver: Driver, database: str) -> int:
+    """Create constraints and indexes (idempotent) and record the schema version."""
+    stmts = statements()
+    for stmt in stmts:
+        driver.execute_query(stmt, database_=database)
+    driver.execute_query(
+        "MERGE (m:Meta {key: 'schema'}) SET m.version = $v, m.applied_at = datetime()",
+        v=SCHEMA_VERSION,
+        database_=database,
+    )
+    driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+    return len(stmts)
+
+
+def schema_version(driver: Driver, database: str) -> int | None:
+    recs, _, _ = driver.execute_query(
+        "MATCH (m:Meta {key: 'schema'}) RETURN m.version AS v", database_=database
+    )
+    return recs[0]["v"] if recs else None
+
+
+def reset_data(driver: Driver, database: str) -> int:
+    """Delete every node and relationship in batches; constraints and indexes stay."""
+    # CALL { } IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
+    with driver.session(database=database) as session:
+        summary = session.run(
+            "MATCH (n) WHERE NOT n:Meta "
+            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
+    return int(summary.counters.nodes_deleted)

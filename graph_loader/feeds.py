@@ -1,0 +1,238 @@
+"""Feed definitions: the columns of each feed and the pure shaping of one raw row into
+the parameters of its Cypher batch. Personal identifiers are pseudonymised here, so no
+raw value travels further than this module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fraudgraph.pseudonym import Pseudonymiser, scrub_text
+from graph_loader import fields as F
+from graph_loader.errors import FieldError
+
+Row = dict[str, Any]
+
+
+class RowRejected(Exception):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(f"{field_name}: {reason}")
+        self.field = field_name
+        self.reason = reason
+
+
+@dataclass
+class ShapeContext:
+    now: datetime
+    pseudo: Pseudonymiser
+    # Account pseudonyms known so far (graph + earlier rows); filled by the loader.
+    account_known: Callable[[str], bool] = field(default=lambda _id: True)
+
+
+@dataclass(frozen=True)
+class Shaped:
+    key: str  # the row's own id, for duplicate detection within the file
+    row: Row
+    new_account: str | None = None  # an account this row introduces
+    bank: str | None = None
+
+
+def get(raw: Row, name: str, parser: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    try:
+        return parser(raw.get(name), *args, **kw)
+    except FieldError as e:
+        raise RowRejected(name, str(e)) from None
+
+
+def opt(raw: Row, name: str, parser: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    if F.optional(raw.get(name)):
+        return None
+    return get(raw, name, parser, *args, **kw)
+
+
+def _known(ctx: ShapeContext, name: str, acc: str) -> str:
+    if not ctx.account_known(acc):
+        raise RowRejected(name, "refers to an account that is not loaded (dangling reference)")
+    return acc
+
+
+def accounts(raw: Row, ctx: ShapeContext) -> Shaped:
+    iban = get(raw, "iban", F.iban)
+    acc = ctx.pseudo("account", iban)
+    bank = get(raw, "bank", F.bank_code)
+    row = {
+        "id": acc,
+        "bank": bank,
+        "holder": ctx.pseudo("person", get(raw, "holder_iin", F.iin)),
+        "opened_ts": get(raw, "opened_at", F.timestamp, now=ctx.now),
+        "kind": get(raw, "kind", F.choice, ("personal", "business", "merchant")),
+    }
+    return Shaped(acc, row, new_account=acc, bank=bank)
+
+
+def phones(raw: Row, ctx: ShapeContext) -> Shaped:
+    event_id = get(raw, "event_id", F.identifier)
+    row = {
+        "event_id": event_id,
+        "phone": ctx.pseudo("phone", get(raw, "number", F.phone)),
+        "operator": get(raw, "operator", F.bank_code),
+        "holder": ctx.pseudo("person", get(raw, "holder_iin", F.iin)),
+        "event": get(raw, "event", F.choice, ("new_sim", "swap", "port")),
+        "ts": get(raw, "at", F.timestamp, now=ctx.now),
+    }
+    return Shaped(event_id, row)
+
+
+def devices(raw: Row, ctx: ShapeContext) -> Shaped:
+    dev = ctx.pseudo("device", get(raw, "device_id", F.device_id))
+    row = {
+        "id": dev,
+        "platform": get(raw, "platform", F.choice, ("android", "ios", "web", "other")),
+        "first_seen_ts": get(raw, "first_seen_at", F.timestamp, now=ctx.now),
+    }
+    return Shaped(dev, row)
+
+
+def transfers(raw: Row, ctx: ShapeContext) -> Shaped:
+    tx_id = get(raw, "tx_id", F.identifier)
+    src = ctx.pseudo("account", get(raw, "from_iban", F.iban))
+    dst = ctx.pseudo("account", get(raw, "to_iban", F.iban))
+    if src == dst:
+        raise RowRejected("to_iban", "transfer to the same account")
+    amount = get(raw, "amount_kzt", F.amount)
+    ts = get(raw, "at", F.timestamp, now=ctx.now)
+    channel = get(raw, "channel", F.choice, ("app", "web", "atm", "pos", "branch", "qr", "ussd"))
+    interbank = get(raw, "interbank", F.boolean)
+    row = {
+        "tx_id": tx_id,
+        "src": _known(ctx, "from_iban", src),
+        "dst": _known(ctx, "to_iban", dst),
+        "amount": amount,
+        "ts": ts,
+        "channel": channel,
+        "interbank": interbank,
+    }
+    return Shaped(tx_id, row)
+
+
+def logins(raw: Row, ctx: ShapeContext) -> Shaped:
+    sid = get(raw, "session_id", F.identifier)
+    acc = ctx.pseudo("account", get(raw, "iban", F.iban))
+    row = {
+        "account": acc,
+        "device": ctx.pseudo("device", get(raw, "device_id", F.device_id)),
+        "ip": ctx.pseudo("ip", get(raw, "ip", F.ip)),
+        "ts": get(raw, "at", F.timestamp, now=ctx.now),
+    }
+    _known(ctx, "iban", acc)
+    return Shaped(sid, row)
+
+
+def calls(raw: Row, ctx: ShapeContext) -> Shaped:
+    cid = get(raw, "call_id", F.identifier)
+    caller = ctx.pseudo("phone", get(raw, "caller", F.phone))
+    callee = ctx.pseudo("phone", get(raw, "callee", F.phone))
+    if caller == callee:
+        raise RowRejected("callee", "a call to the caller's own number")
+    row = {
+        "call_id": cid,
+        "caller": caller,
+        "callee": callee,
+        "ts": get(raw, "at", F.timestamp, now=ctx.now),
+        "duration_s": get(raw, "duration_s", F.integer, 0, 86400),
+    }
+    return Shaped(cid, row)
+
+
+_SCHEMES = ("phone_fraud", "fake_investment", "dropper", "gambling", "drugs", "other")
+
+
+def incidents(raw: Row, ctx: ShapeContext) -> Shaped:
+    iid = get(raw, "incident_id", F.identifier)
+    victim = ctx.pseudo("account", get(raw, "victim_iban", F.iban))
+    bens_raw = get(raw, "beneficiary_ibans", F.required)
+    parts = [p for p in bens_raw.split(";") if p.strip()]
+    if not parts or len(parts) > 100:
+        raise RowRejected("beneficiary_ibans", "must list 1-100 IBANs separated by ';'")
+    bens = []
+    for p in parts:
+        try:
+            bens.append(ctx.pseudo("account", F.iban(p)))
+        except FieldError as e:
+            raise RowRejected("beneficiary_ibans", str(e)) from None
+    for b in bens:
+        _known(ctx, "beneficiary_ibans", b)
+    caller = opt(raw, "caller_phone", F.phone)
+    row = {
+        "id": iid,
+        "reported_ts": get(raw, "reported_at", F.timestamp, now=ctx.now),
+        "reporter": get(raw, "reporter", F.identifier),
+        "scheme": get(raw, "scheme", F.choice, _SCHEMES),
+        "victim": _known(ctx, "victim_iban", victim),
+        "amount": get(raw, "amount_kzt", F.amount),
+        "beneficiaries": sorted(set(bens)),
+        "caller": ctx.pseudo("phone", caller) if caller else None,
+        "occurred_ts": opt(raw, "occurred_at", F.timestamp, now=ctx.now),
+    }
+    return Shaped(iid, row)
+
+
+_ENTITY_PARSERS: dict[str, Callable[[object], str]] = {
+    "account": F.iban,
+    "person": F.iin,
+    "phone": F.phone,
+    "device": F.device_id,
+}
+
+
+def list_entries(raw: Row, ctx: ShapeContext) -> Shaped:
+    eid = get(raw, "entry_id", F.identifier)
+    kind = get(raw, "entity_kind", F.choice, tuple(_ENTITY_PARSERS))
+    entity = ctx.pseudo(kind, get(raw, "entity_id", _ENTITY_PARSERS[kind]))
+    since = get(raw, "since", F.timestamp, now=ctx.now)
+    # Expiries lie in the future by nature; only the zone and format are checked.
+    until = opt(raw, "until", F.timestamp, now=None)
+    if until is not None and until <= since:
+        raise RowRejected("until", "expiry is not after 'since'")
+    row = {
+        "id": eid,
+        "entity_kind": kind,
+        "entity": entity,
+        "list": get(raw, "list", F.choice, ("black", "grey")),
+        "reason": scrub_text(get(raw, "reason", F.free_text), ctx.pseudo),
+        "source": get(raw, "source", F.identifier),
+        "since_ts": since,
+        "until_ts": until,
+    }
+    return Shaped(eid, row)
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    columns: tuple[str, ...]
+    shape: Callable[[Row, ShapeContext], Shaped]
+    personal: tuple[str, ...]  # columns holding personal identifiers (for rejects files)
+
+
+FEEDS: tuple[Feed, ...] = (
+    Feed("accounts", ("iban", "bank", "holder_iin", "opened_at", "kind"), accounts,
+         ("iban", "holder_iin")),
+    Feed("devices", ("device_id", "platform", "first_seen_at"), devices, ("device_id",)),
+    Feed("phones", ("event_id", "number", "operator", "holder_iin", "event", "at"), phones,
+         ("number", "holder_iin")),
+    Feed("logins", ("session_id", "iban", "device_id", "ip", "at"), logins,
+         ("iban", "device_id", "ip")),
+    Feed("transfers", ("tx_id", "from_iban", "to_iban", "amount_kzt", "at", "channel",
+                       "interbank"), transfers, ("from_iban", "to_iban")),
+    Feed("calls", ("call_id", "caller", "callee", "at", "duration_s"), calls,
+         ("caller", "callee")),
+    Feed("incidents", ("incident_id", "reported_at", "reporter", "scheme", "victim_iban",
+                       "amount_kzt", "beneficiary_ibans", "caller_phone", "occurred_at"),
+         incidents, ("victim_iban", "beneficiary_ibans", "caller_phone")),
+    Feed("list_entries", ("entry_id", "entity_kind", "entity_id", "list", "reason", "source",
+                          "since", "until"), list_entries, ("entity_id",)),
+)
+FEEDS_BY_NAME = {f.name: f for f in FEEDS}

@@ -1,0 +1,69 @@
+"""One real Neo4j per test session (the project-managed test instance), cleaned between
+tests. If the server cannot start, the session errors: graph tests never skip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+from fraudgraph.db import make_driver
+from fraudgraph.neo4j_server import Neo4jServer
+from fraudgraph.pseudonym import Pseudonymiser
+from fraudgraph.schema import apply_schema, reset_data
+from fraudgraph.settings import REPO_ROOT, Settings
+
+TEST_KEY = "test-pseudonym-key"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(
+        env="test",
+        neo4j_uri=None,
+        var_dir=REPO_ROOT / "var" / "test",
+        bolt_port=7688,
+        http_port=7475,
+        heap_size="2g",
+        pagecache_size="1g",
+        pseudonym_key=TEST_KEY,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def pseudo() -> Pseudonymiser:
+    return Pseudonymiser(TEST_KEY)
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(settings: Settings) -> Iterator[Driver]:
+    server = Neo4jServer(settings)
+    started, _msg = server.start()  # raises (test error, not skip) if it cannot start
+    driver = make_driver(settings)
+    driver.verify_connectivity()
+    apply_schema(driver, settings.neo4j_database)
+    try:
+        yield driver
+    finally:
+        driver.close()
+        if started:
+            server.stop()
+
+
+@pytest.fixture
+def graph(neo4j_driver: Driver, settings: Settings) -> Iterator[Driver]:
+    """A clean graph for one test (schema kept)."""
+    reset_data(neo4j_driver, settings.neo4j_database)
+    yield neo4j_driver
+
+
+@pytest.fixture
+def db(settings: Settings) -> str:
+    return settings.neo4j_database
+
+
+@pytest.fixture
+def tmp_world(tmp_path: Path) -> Path:
+    return tmp_path / "world"

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from fraudgraph.errors import ConfigurationError
+from fraudgraph.pseudonym import Pseudonymiser, is_pseudonym, scrub_text
+from fraudgraph.settings import Settings, load_settings
+
+
+def test_default_key_refused_in_production() -> None:
+    with pytest.raises(ConfigurationError, match="PSEUDONYM_KEY"):
+        load_settings(env="production")
+
+
+def test_production_with_a_secret_key_starts() -> None:
+    s = load_settings(env="production", pseudonym_key="a-real-secret")
+    assert s.env == "production"
+
+
+def test_existing_neo4j_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "neo4j://db.example:7687")
+    monkeypatch.setenv("NEO4J_PASSWORD", "pw")
+    monkeypatch.setenv("NEO4J_DATABASE", "afc")
+    s = Settings()
+    assert not s.managed
+    assert s.neo4j_database == "afc"
+
+
+def test_pseudonyms_are_stable_keyed_and_normalised() -> None:
+    p = Pseudonymiser("k1")
+    a = p("phone", "+7 701 123 45 67")
+    assert a == p("phone", "87011234567")
+    assert a != Pseudonymiser("k2")("phone", "+7 701 123 45 67")
+    assert is_pseudonym(a) and a.startswith("pho_")
+    assert p("account", "kz86 125K ZT50 0410 0100") == p("account", "KZ86125KZT5004100100")
+    assert p.resolve("phone", a) == a
+
+
+def test_scrub_text_removes_identifiers() -> None:
+    p = Pseudonymiser("k")
+    text = "caller +7 701 123 45 67 paid to KZ86125KZT5004100100, holder 900101300123"
+    out = scrub_text(text, p)
+    for raw in ("701 123 45 67", "KZ86125KZT5004100100", "900101300123"):
+        assert raw not in out
+    assert p("account", "KZ86125KZT5004100100") in out
