@@ -91,7 +91,9 @@ def schema_apply() -> None:
 
 
 @app.command("reset")
-def reset(yes: Annotated[bool, typer.Option("--yes", help="really delete all data")] = False) -> None:
+def reset(
+    yes: Annotated[bool, typer.Option("--yes", help="really delete all data")] = False,
+) -> None:
     """Delete all data; keep the schema."""
     from fraudgraph.db import open_driver
     from fraudgraph.schema import apply_schema, reset_data

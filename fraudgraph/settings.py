@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     pseudonym_key: SecretStr = SecretStr(DEFAULT_PSEUDONYM_KEY)
 
     # Loader
-    batch_size: int = 5000
+    batch_size: int = 10000
 
     # API
     api_host: str = "127.0.0.1"

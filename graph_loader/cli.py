@@ -59,7 +59,10 @@ def load(
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(rep.as_dict(), indent=2))
     for f in rep.files:
-        typer.echo(f"{f.feed:13s} read {f.read:>9d}  loaded {f.loaded:>9d}  rejected {f.rejected:>7d}")
+        typer.echo(
+            f"{f.feed:13s} read {f.read:>9d}  loaded {f.loaded:>9d}  "
+            f"rejected {f.rejected:>7d}"
+        )
     typer.echo(f"report: {report}\nrejects: {rejects}")
     if rep.rejected:
         raise typer.Exit(3)

@@ -29,6 +29,22 @@ class ShapeContext:
     pseudo: Pseudonymiser
     # Account pseudonyms known so far (graph + earlier rows); filled by the loader.
     account_known: Callable[[str], bool] = field(default=lambda _id: True)
+    # Identifiers repeat across rows (an account appears in many transfers): validated
+    # raw value -> pseudonym, bounded so memory stays flat on any file size.
+    _ids: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def ident(self, raw: Row, name: str, kind: str, parser: Callable[[object], str]) -> str:
+        value = raw.get(name)
+        if isinstance(value, str):
+            hit = self._ids.get((kind, value))
+            if hit is not None:
+                return hit
+        pseudonym = self.pseudo(kind, get(raw, name, parser))
+        if isinstance(value, str):
+            if len(self._ids) >= 1_000_000:
+                self._ids.clear()
+            self._ids[(kind, value)] = pseudonym
+        return pseudonym
 
 
 @dataclass(frozen=True)
@@ -97,8 +113,8 @@ def devices(raw: Row, ctx: ShapeContext) -> Shaped:
 
 def transfers(raw: Row, ctx: ShapeContext) -> Shaped:
     tx_id = get(raw, "tx_id", F.identifier)
-    src = ctx.pseudo("account", get(raw, "from_iban", F.iban))
-    dst = ctx.pseudo("account", get(raw, "to_iban", F.iban))
+    src = ctx.ident(raw, "from_iban", "account", F.iban)
+    dst = ctx.ident(raw, "to_iban", "account", F.iban)
     if src == dst:
         raise RowRejected("to_iban", "transfer to the same account")
     amount = get(raw, "amount_kzt", F.amount)
@@ -119,11 +135,11 @@ def transfers(raw: Row, ctx: ShapeContext) -> Shaped:
 
 def logins(raw: Row, ctx: ShapeContext) -> Shaped:
     sid = get(raw, "session_id", F.identifier)
-    acc = ctx.pseudo("account", get(raw, "iban", F.iban))
+    acc = ctx.ident(raw, "iban", "account", F.iban)
     row = {
         "account": acc,
-        "device": ctx.pseudo("device", get(raw, "device_id", F.device_id)),
-        "ip": ctx.pseudo("ip", get(raw, "ip", F.ip)),
+        "device": ctx.ident(raw, "device_id", "device", F.device_id),
+        "ip": ctx.ident(raw, "ip", "ip", F.ip),
         "ts": get(raw, "at", F.timestamp, now=ctx.now),
     }
     _known(ctx, "iban", acc)
@@ -132,8 +148,8 @@ def logins(raw: Row, ctx: ShapeContext) -> Shaped:
 
 def calls(raw: Row, ctx: ShapeContext) -> Shaped:
     cid = get(raw, "call_id", F.identifier)
-    caller = ctx.pseudo("phone", get(raw, "caller", F.phone))
-    callee = ctx.pseudo("phone", get(raw, "callee", F.phone))
+    caller = ctx.ident(raw, "caller", "phone", F.phone)
+    callee = ctx.ident(raw, "callee", "phone", F.phone)
     if caller == callee:
         raise RowRejected("callee", "a call to the caller's own number")
     row = {
@@ -215,6 +231,9 @@ class Feed:
     columns: tuple[str, ...]
     shape: Callable[[Row, ShapeContext], Shaped]
     personal: tuple[str, ...]  # columns holding personal identifiers (for rejects files)
+    # Event feeds keyed by a uniqueness constraint: a batch is first CREATEd (fast), and
+    # only if the constraint reports an existing event is it MERGEd (idempotent reload).
+    fast_path: bool = False
 
 
 FEEDS: tuple[Feed, ...] = (
@@ -226,9 +245,9 @@ FEEDS: tuple[Feed, ...] = (
     Feed("logins", ("session_id", "iban", "device_id", "ip", "at"), logins,
          ("iban", "device_id", "ip")),
     Feed("transfers", ("tx_id", "from_iban", "to_iban", "amount_kzt", "at", "channel",
-                       "interbank"), transfers, ("from_iban", "to_iban")),
+                       "interbank"), transfers, ("from_iban", "to_iban"), fast_path=True),
     Feed("calls", ("call_id", "caller", "callee", "at", "duration_s"), calls,
-         ("caller", "callee")),
+         ("caller", "callee"), fast_path=True),
     Feed("incidents", ("incident_id", "reported_at", "reporter", "scheme", "victim_iban",
                        "amount_kzt", "beneficiary_ibans", "caller_phone", "occurred_at"),
          incidents, ("victim_iban", "beneficiary_ibans", "caller_phone")),

@@ -124,7 +124,18 @@ def timestamp(value: object, *, now: datetime | None) -> int:
     return int(dt.astimezone(UTC).timestamp())
 
 
+_PLAIN_AMOUNT = re.compile(r"^\d{1,12}(?:\.\d{1,2})?$")
+
+
 def amount(value: object) -> float:
+    # Fast path for the common plain form; Decimal handles the rest exactly.
+    if isinstance(value, str) and _PLAIN_AMOUNT.match(value):
+        f = float(value)
+        if f <= 0:
+            raise FieldError("amount must be positive")
+        if f > MAX_AMOUNT_KZT:
+            raise FieldError(f"amount exceeds {MAX_AMOUNT_KZT} KZT")
+        return f
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         d = Decimal(str(value))
     else:

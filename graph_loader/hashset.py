@@ -34,6 +34,24 @@ class U64Set:
                 return True
         return False
 
+    def contains_many(self, keys: np.ndarray) -> np.ndarray:
+        """Vectorised membership for a chunk of keys (one searchsorted per run)."""
+        found = np.zeros(len(keys), dtype=bool)
+        if self._pending:
+            found |= np.fromiter((int(k) in self._pending for k in keys), bool, len(keys))
+        for run in self._runs:
+            i = np.searchsorted(run, keys)
+            i[i == len(run)] = 0
+            found |= run[i] == keys
+        return found
+
+    def add_many(self, keys: np.ndarray) -> None:
+        self._flush()
+        run = np.unique(keys.astype(np.uint64))
+        if len(run):
+            self._runs.append(run)
+            self._merge()
+
     def add(self, key: int) -> None:
         self._pending.add(key)
         if len(self._pending) >= self._pending_limit:
@@ -52,10 +70,12 @@ class U64Set:
         run.sort()
         self._pending = set()
         self._runs.append(run)
-        # Merge while the newest run is at least as big as the one before it.
-        while len(self._runs) > 1 and len(self._runs[-1]) >= len(self._runs[-2]) // 2:
+        self._merge()
+
+    def _merge(self) -> None:
+        # Binary-counter merging: a run merges with its predecessor once it is as big,
+        # so n keys cost O(n log n) in all and live in O(log n) runs.
+        while len(self._runs) > 1 and len(self._runs[-1]) >= len(self._runs[-2]):
             b = self._runs.pop()
             a = self._runs.pop()
-            merged = np.concatenate([a, b])
-            merged.sort(kind="stable")
-            self._runs.append(np.unique(merged))
+            self._runs.append(np.unique(np.concatenate([a, b])))

@@ -8,27 +8,28 @@ with a progress record, so a crashed load resumes without duplicates or loss.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psutil
 from neo4j import Driver, ManagedTransaction
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 from tqdm import tqdm
 
 from fraudgraph.errors import GraphUnavailableError
 from fraudgraph.pseudonym import Pseudonymiser
 from graph_loader.errors import GraphLoaderError
-from graph_loader.feeds import FEEDS, Feed, RowRejected, ShapeContext
+from graph_loader.feeds import FEEDS, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
 from graph_loader.reader import find_feed_file, read_rows
 from graph_loader.report import FileReport, LoadReport, RejectsWriter
@@ -36,6 +37,7 @@ from graph_loader.report import FileReport, LoadReport, RejectsWriter
 log = logging.getLogger(__name__)
 
 
+@functools.cache
 def cypher(name: str) -> str:
     return resources.files("cypher").joinpath(f"load/{name}.cypher").read_text()
 
@@ -46,9 +48,7 @@ class _Writer:
     def __init__(self, driver: Driver, database: str) -> None:
         self.driver = driver
         self.database = database
-        self.q: queue.Queue[tuple[str, list[dict[str, Any]], dict[str, Any]] | None] = (
-            queue.Queue(maxsize=3)
-        )
+        self.q: queue.Queue[_Job | None] = queue.Queue(maxsize=3)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="graph-writer", daemon=True)
         self.thread.start()
@@ -60,16 +60,23 @@ class _Writer:
                 return
             if self.error is not None:
                 continue
-            query, rows, progress = item
+            query, rows, fast, progress = item
             try:
                 with self.driver.session(database=self.database) as session:
+                    if fast is not None:
+                        try:
+                            session.execute_write(_write_batch, fast, rows, progress)
+                            continue
+                        except ConstraintError:
+                            pass  # some events exist already: MERGE this batch instead
                     session.execute_write(_write_batch, query, rows, progress)
             except BaseException as e:  # re-raised in the producer thread
                 self.error = e
 
-    def put(self, query: str, rows: list[dict[str, Any]], progress: dict[str, Any]) -> None:
+    def put(self, query: str, rows: list[Any], fast: str | None,
+            progress: dict[str, Any] | None) -> None:
         self._check()
-        self.q.put((query, rows, progress))
+        self.q.put((query, rows, fast, progress))
 
     def close(self) -> None:
         self.q.put(None)
@@ -86,17 +93,15 @@ class _Writer:
             raise err
 
 
-_PROGRESS = None
+_Job = tuple[str, list[Any], str | None, dict[str, Any] | None]
 
 
 def _write_batch(
-    tx: ManagedTransaction, query: str, rows: list[dict[str, Any]], progress: dict[str, Any]
+    tx: ManagedTransaction, query: str, rows: list[Any], progress: dict[str, Any] | None
 ) -> None:
-    global _PROGRESS
-    if _PROGRESS is None:
-        _PROGRESS = cypher("progress")
     tx.run(query, rows=rows).consume()
-    tx.run(_PROGRESS, **progress).consume()
+    if progress is not None:
+        tx.run(cypher("progress"), **progress).consume()
 
 
 def _file_key(path: Path, feed: str) -> str:
@@ -146,13 +151,15 @@ def load_directory(
     pseudo: Pseudonymiser,
     *,
     rejects_path: Path,
-    batch_size: int = 5000,
+    batch_size: int = 10000,
     now: datetime | None = None,
     progress: bool = True,
     stop_after_batches: int | None = None,
-    on_batch: Callable[[str, int], None] | None = None,
 ) -> LoadReport:
-    """Load every feed file found in `directory`. Returns the reconciled report."""
+    """Load every feed file found in `directory`. Returns the reconciled report.
+
+    `stop_after_batches` interrupts the load after that many batches (crash simulation).
+    """
     t0 = time.monotonic()
     now = now or datetime.now(UTC)
     report = LoadReport(directory=str(directory), started_at=now.isoformat())
@@ -163,100 +170,126 @@ def load_directory(
     ctx = ShapeContext(now=now, pseudo=pseudo, account_known=lambda a: key64(a) in known)
     rejects = RejectsWriter(rejects_path)
     report.rejects_file = str(rejects_path)
-    proc = psutil.Process()
-    peak = proc.memory_info().rss
-    batches_sent = 0
+    budget = [stop_after_batches]
+    peak = 0
     try:
         for feed, path in files:
-            fr = FileReport(file=str(path), feed=feed.name)
-            report.files.append(fr)
-            key = _file_key(path, feed.name)
-            done = _rows_done(driver, database, key)
-            fr.resumed_from_row = done
-            if done:
-                log.info("%s: resuming after row %d", path.name, done)
-            seen = U64Set()
-            banks: set[str] = set()
-            writer = _Writer(driver, database)
-            query = cypher(feed.name)
-            batch: list[dict[str, Any]] = []
-            last_row = 0
-            bar = tqdm(desc=f"load {feed.name}", unit="rows", disable=not progress,
-                       mininterval=1.0)
-
-            def flush(upto: int) -> None:
-                nonlocal batch, batches_sent
-                if feed.name == "accounts" and banks:
-                    writer.put(cypher("banks"), sorted(banks), {
-                        "key": key + ":banks", "feed": feed.name, "file": path.name,
-                        "rows_done": 0})
-                    banks.clear()
-                if batch:
-                    writer.put(query, batch, {"key": key, "feed": feed.name,
-                                              "file": path.name, "rows_done": upto})
-                    batches_sent += 1
-                    if on_batch:
-                        on_batch(feed.name, upto)
-                    if stop_after_batches is not None and batches_sent >= stop_after_batches:
-                        writer.close()
-                        raise LoadInterrupted()
-                batch = []
-
-            for row_no, raw, structural in read_rows(path, feed.columns):
-                fr.read += 1
-                last_row = row_no
-                if structural is not None:
-                    _reject(fr, rejects, feed, path, row_no, "(record)", structural, raw, pseudo)
-                    continue
-                assert raw is not None
-                try:
-                    shaped = feed.shape(raw, ctx)
-                except RowRejected as e:
-                    _reject(fr, rejects, feed, path, row_no, e.field, e.reason, raw, pseudo)
-                    continue
-                k = key64(shaped.key)
-                if k in seen:
-                    _reject(fr, rejects, feed, path, row_no, feed.columns[0],
-                            "duplicate id within the file", raw, pseudo)
-                    continue
-                seen.add(k)
-                if shaped.new_account:
-                    known.add(key64(shaped.new_account))
-                if shaped.bank:
-                    banks.add(shaped.bank)
-                fr.loaded += 1
-                if row_no > done:
-                    batch.append(shaped.row)
-                if len(batch) >= batch_size:
-                    flush(row_no)
-                if fr.read % 10000 == 0:
-                    bar.update(10000)
-                    peak = max(peak, proc.memory_info().rss)
-            flush(last_row)
-            writer.close()
-            bar.update(fr.read % 10000)
-            bar.close()
-            log.info("%s: read %d, loaded %d, rejected %d", path.name, fr.read, fr.loaded,
-                     fr.rejected)
+            job = _FileLoad(driver, database, feed, path, ctx, known, rejects, pseudo,
+                            batch_size, budget)
+            report.files.append(job.report)
+            job.run(progress)
+            peak = max(peak, job.peak_rss)
     finally:
         rejects.close()
-    report.peak_rss_mb = round(max(peak, proc.memory_info().rss) / 2**20, 1)
+    report.peak_rss_mb = round(max(peak, psutil.Process().memory_info().rss) / 2**20, 1)
     report.graph_nodes, report.graph_relationships = graph_counts(driver, database)
     report.seconds = round(time.monotonic() - t0, 3)
     report.finished_at = datetime.now(UTC).isoformat()
     return report
 
 
-class LoadInterrupted(Exception):
+class _FileLoad:
+    """One feed file: read -> shape -> deduplicate per chunk -> queue batches."""
+
+    def __init__(self, driver: Driver, database: str, feed: Feed, path: Path,
+                 ctx: ShapeContext, known: U64Set, rejects: RejectsWriter,
+                 pseudo: Pseudonymiser, batch_size: int, budget: list[int | None]) -> None:
+        self.driver, self.database = driver, database
+        self.feed, self.path, self.ctx, self.known = feed, path, ctx, known
+        self.rejects, self.pseudo = rejects, pseudo
+        self.batch_size = batch_size
+        self.budget = budget  # batches left before a simulated crash; [None] = unlimited
+        self.report = FileReport(file=str(path), feed=feed.name)
+        self.key = _file_key(path, feed.name)
+        self.done = _rows_done(driver, database, self.key)
+        self.report.resumed_from_row = self.done
+        self.seen = U64Set()
+        self.pending: list[tuple[int, dict[str, Any], Shaped]] = []
+        self.query = cypher(feed.name)
+        self.fast = cypher(f"{feed.name}_create") if feed.fast_path else None
+        self.peak_rss = 0
+
+    def run(self, progress: bool) -> None:
+        t0 = time.monotonic()
+        fr = self.report
+        if self.done:
+            log.info("%s: resuming after row %d", self.path.name, self.done)
+        proc = psutil.Process()
+        self.writer = _Writer(self.driver, self.database)
+        bar = tqdm(desc=f"load {self.feed.name}", unit="rows", disable=not progress,
+                   mininterval=1.0)
+        try:
+            for row_no, raw, structural in read_rows(self.path, self.feed.columns):
+                fr.read += 1
+                if structural is not None or raw is None:
+                    self.reject(row_no, "(record)", structural or "unreadable record", raw)
+                    continue
+                try:
+                    shaped = self.feed.shape(raw, self.ctx)
+                except RowRejected as e:
+                    self.reject(row_no, e.field, e.reason, raw)
+                    continue
+                self.pending.append((row_no, raw, shaped))
+                if len(self.pending) >= self.batch_size:
+                    self.settle()
+                if fr.read % 10000 == 0:
+                    bar.update(10000)
+                    self.peak_rss = max(self.peak_rss, proc.memory_info().rss)
+            self.settle()
+        finally:
+            self.writer.close()
+            bar.close()
+        fr.seconds = round(time.monotonic() - t0, 3)
+        log.info("%s: read %d, loaded %d, rejected %d", self.path.name, fr.read, fr.loaded,
+                 fr.rejected)
+
+    def settle(self) -> None:
+        """Deduplicate the shaped chunk (vectorised) and queue its new rows."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        keys = np.fromiter((key64(sh.key) for _, _, sh in pending), np.uint64, len(pending))
+        dup = self.seen.contains_many(keys)
+        _, first = np.unique(keys, return_index=True)
+        within = np.ones(len(keys), dtype=bool)
+        within[first] = False
+        dup |= within
+        self.seen.add_many(keys[~dup])
+        banks = sorted({sh.bank for _, _, sh in pending if sh.bank})
+        batch: list[dict[str, Any]] = []
+        for (row_no, raw, sh), is_dup in zip(pending, dup, strict=True):
+            if is_dup:
+                self.reject(row_no, self.feed.columns[0], "duplicate id within the file", raw)
+                continue
+            if sh.new_account:
+                self.known.add(key64(sh.new_account))
+            self.report.loaded += 1
+            if row_no > self.done:
+                batch.append(sh.row)
+        if banks:
+            self.writer.put(cypher("banks"), banks, None, None)
+        if not batch:
+            return
+        progress = {"key": self.key, "feed": self.feed.name, "file": self.path.name,
+                    "rows_done": pending[-1][0]}
+        self.writer.put(self.query, batch, self.fast, progress)
+        if self.budget[0] is not None:
+            self.budget[0] -= 1
+            if self.budget[0] <= 0:
+                raise LoadInterrupted(f"stopped after a batch of {self.path.name}")
+
+    def reject(self, row: int, field_name: str, reason: str,
+               raw: dict[str, Any] | None) -> None:
+        fr = self.report
+        fr.rejected += 1
+        label = f"{field_name}: {reason}"
+        fr.reasons[label] = fr.reasons.get(label, 0) + 1
+        self.rejects.write(self.path.name, row, field_name, reason,
+                           _redacted(self.feed, raw, self.pseudo))
+
+
+class LoadInterrupted(GraphLoaderError):
     """Raised by stop_after_batches (crash simulation in tests)."""
-
-
-def _reject(fr: FileReport, rejects: RejectsWriter, feed: Feed, path: Path, row: int,
-            field_name: str, reason: str, raw: dict[str, Any] | None,
-            pseudo: Pseudonymiser) -> None:
-    fr.rejected += 1
-    fr.reasons[f"{field_name}: {reason}"] = fr.reasons.get(f"{field_name}: {reason}", 0) + 1
-    rejects.write(path.name, row, field_name, reason, _redacted(feed, raw, pseudo))
 
 
 def graph_counts(driver: Driver, database: str) -> tuple[dict[str, int], dict[str, int]]:

@@ -16,6 +16,7 @@ class FileReport:
     loaded: int = 0
     rejected: int = 0
     resumed_from_row: int = 0
+    seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
 
     @property

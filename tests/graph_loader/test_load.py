@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.graph_loader.conftest import IBANS, IINS, PHONES, kz_iban, write_csv
 from neo4j import Driver
 
 from fraudgraph.pseudonym import Pseudonymiser
 from graph_loader.load import LoadInterrupted, graph_counts, load_directory
+from tests.graph_loader.conftest import IBANS, IINS, PHONES, kz_iban, write_csv
 
 
 def _load(graph: Driver, db: str, d: Path, pseudo: Pseudonymiser, tmp: Path, **kw: object):

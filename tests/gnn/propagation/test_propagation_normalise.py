@@ -1,0 +1,56 @@
+"""Raw mass -> [0, 1] scores: monotone, anchored at background and seed level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gnn.propagation import PropagationConfig, normalise_scores
+from gnn.propagation.normalise import background_level, floor_level, span_decades
+
+CFG = PropagationConfig()
+
+
+@given(
+    st.lists(st.floats(0.0, 10.0), min_size=2, max_size=30),
+    st.floats(1e-6, 1e-1),
+)
+def test_range_and_monotone_in_mass(masses, background):
+    p = np.sort(np.array(masses))
+    deg = np.full(p.size, 3.0)
+    out = normalise_scores(p, deg, CFG, background=background)
+    assert np.all((out >= 0) & (out <= 1))
+    assert np.all(np.diff(out) >= 0)
+
+
+def test_background_maps_to_zero_and_seed_level_to_one():
+    bg = 1e-3
+    deg = np.array([1.0, 10.0, 10.0, 10.0])
+    p = np.array([CFG.alpha, bg * 10.0, bg * 10.0 * 10.0, 0.0])
+    out = normalise_scores(p, deg, CFG, background=bg)
+    span = span_decades(CFG, bg)
+    assert span == pytest.approx(np.log10(CFG.alpha / bg))
+    assert out[0] == pytest.approx(1.0)
+    assert out[1] == pytest.approx(0.0, abs=1e-12)  # q = p/deg = background
+    assert out[2] == pytest.approx(1.0 / span)  # one decade above background
+    assert out[3] == 0.0
+    assert floor_level(CFG, bg) == pytest.approx(bg)
+
+
+def test_span_is_clipped_and_seeds_score_at_least_their_weight():
+    assert span_decades(CFG, 0.0) == CFG.max_decades
+    assert span_decades(CFG, 1e-20) == CFG.max_decades
+    assert span_decades(CFG, 0.5) == CFG.min_decades
+    seeds = np.array([1.0, 0.3, 0.0])
+    deg = np.array([1000.0, 1000.0, 1.0])
+    out = normalise_scores(np.array([1.0, 0.3, 0.0]), deg, CFG, seeds)
+    assert out[0] == 1.0 and out[1] >= 0.3 and out[2] == 0.0
+
+
+def test_degree_floor_keeps_decay_visible():
+    # Same mass, one through a weak (decayed) single edge: not inflated above a unit edge.
+    out = normalise_scores(np.array([0.01, 0.01]), np.array([1.0, 0.05]), CFG, background=1e-4)
+    assert out[0] == out[1]
+    assert background_level(np.array([1.0, 0.0]), np.array([0.5, 3.0])) == pytest.approx(0.25)
