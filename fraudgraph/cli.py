@@ -113,9 +113,13 @@ def _register_packages() -> None:
     from cypher.cli import register as register_cypher
     from fraudgraph.demo import register as register_demo
     from gnn.cli import register as register_gnn
+    from gnn.risk_cli import register as register_risk
     from graph_loader.cli import register as register_loader
 
-    for register in (register_loader, register_cypher, register_gnn, register_api, register_demo):
+    for register in (
+        register_loader, register_cypher, register_gnn, register_risk, register_api,
+        register_demo,
+    ):
         register(app)
 
 

@@ -67,3 +67,7 @@ def db(settings: Settings) -> str:
 @pytest.fixture
 def tmp_world(tmp_path: Path) -> Path:
     return tmp_path / "world"
+
+
+# The tiny hand-written feed world, shared by every package's tests.
+from tests.graph_loader.conftest import tiny_feeds  # noqa: E402, F401
