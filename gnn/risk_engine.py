@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
 from gnn.export import export_snapshot
 from gnn.propagation import (
@@ -126,7 +126,7 @@ class PropagationEngine:
             for i in range(0, len(rows), WRITE_BATCH):
                 chunk = rows[i:i + WRITE_BATCH]
                 with self.driver.session(database=self.database) as session:
-                    session.execute_write(lambda tx, c=chunk: tx.run(query, rows=c).consume())
+                    session.execute_write(_write_rows, query, chunk)
                 written += len(chunk)
         return written
 
@@ -187,6 +187,10 @@ class PropagationEngine:
     def info(self) -> dict[str, Any]:
         return {"name": self.name, "loaded": True, "nodes": int(self.graph.num_nodes),
                 "seeds": int((self.state.seeds > 0).sum()), "built_at": self.built_at}
+
+
+def _write_rows(tx: ManagedTransaction, query: str, rows: list[dict[str, Any]]) -> None:
+    tx.run(query, rows=rows).consume()
 
 
 def _combine(prop: np.ndarray, gnn: np.ndarray | None,
