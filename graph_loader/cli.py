@@ -26,7 +26,7 @@ def generate(
     from graph_loader.generate.world import generate_world
 
     manifest = generate_world(out, accounts=accounts, seed=seed, fmt=fmt, minimal=minimal)
-    typer.echo(json.dumps(manifest.get("rows", manifest), indent=2))
+    typer.echo(json.dumps(manifest.get("feeds", manifest), indent=2))
 
 
 def load(

@@ -3,6 +3,7 @@ tests. If the server cannot start, the session errors: graph tests never skip.""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,12 +21,14 @@ TEST_KEY = "test-pseudonym-key"
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
+    # Overridable so that a developer can run a slice of the suite on a private instance.
+    port = int(os.environ.get("FRAUDGRAPH_TEST_BOLT_PORT", "7688"))
     return Settings(
         env="test",
         neo4j_uri=None,
-        var_dir=REPO_ROOT / "var" / "test",
-        bolt_port=7688,
-        http_port=7475,
+        var_dir=Path(os.environ.get("FRAUDGRAPH_TEST_VAR_DIR", REPO_ROOT / "var" / "test")),
+        bolt_port=port,
+        http_port=port - 7688 + 7475,
         heap_size="2g",
         pagecache_size="1g",
         pseudonym_key=TEST_KEY,  # type: ignore[arg-type]
