@@ -7,15 +7,16 @@ TEST_ENV := FRAUDGRAPH_ENV=test FRAUDGRAPH_VAR_DIR=$(CURDIR)/var/test \
 	FRAUDGRAPH_BOLT_PORT=7688 FRAUDGRAPH_HTTP_PORT=7475 FRAUDGRAPH_HEAP_SIZE=2g \
 	FRAUDGRAPH_PAGECACHE_SIZE=1g
 
-.PHONY: setup demo test lint bench notebook neo4j-stop clean
+.PHONY: setup demo test lint bench notebook neo4j-stop clean ui browser
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	touch $@
 
-setup: $(BIN)/.installed
+setup: $(BIN)/.installed ui
 	$(BIN)/fraudgraph neo4j build > /dev/null
 
 demo: setup
@@ -25,9 +26,20 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy fraudgraph graph_loader cypher gnn api bench
 
-test: setup lint
+test: setup lint browser
 	$(TEST_ENV) $(BIN)/fraudgraph neo4j start
 	$(TEST_ENV) $(BIN)/pytest
+
+# The workbench (/ui) copies its graph library from npm into api/static/ui/vendor.
+UI_VENDOR := api/static/ui/vendor/cytoscape.min.js
+ui: $(UI_VENDOR)
+
+$(UI_VENDOR): ui/package.json ui/package-lock.json ui/build.mjs
+	cd ui && npm ci --no-audit --no-fund && npm run build
+
+# Debian's Chromium for the workbench's browser tests (no browser downloads here).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 notebook: setup
 	$(BIN)/pip install -q -e '.[notebook]'

@@ -171,8 +171,11 @@ class PropagationEngine:
                     if weight > 0:
                         stats = self.state.add_seed(Seed(label, entity_id, min(weight, 1.0)))
                     else:
+                        # A retraction (list entry removed) lowers the seed only to what
+                        # the entity's remaining incidents and entries still justify.
                         idx = self.graph.index_of(label, entity_id)
-                        stats = self.state.set_seed_weight(idx, 0.0)
+                        stats = self.state.set_seed_weight(idx, self.seed_weight(label,
+                                                                                  entity_id))
                 except UnknownEntityError:
                     # New to the graph since the last full run: `fraudgraph propagate`
                     # (or the next scheduled one) brings it in.
@@ -183,6 +186,17 @@ class PropagationEngine:
             return 0
         nodes = np.unique(np.concatenate(changed))
         return self.write_back(nodes)
+
+    def seed_weight(self, label: str, entity_id: str) -> float:
+        recs, _, _ = self.driver.execute_query(
+            _cypher("seed_facts").replace("__LABEL__", label), id=entity_id,
+            now=int(time.time()), database_=self.database, routing_="r")
+        if not recs:
+            return 0.0
+        w = self.config.seed_weights
+        weights = [w["beneficiary"]] if recs[0]["beneficiary"] else []
+        weights += [w.get(str(lst), w["grey"]) for lst in recs[0]["lists"]]
+        return float(max(weights, default=0.0))
 
     def info(self) -> dict[str, Any]:
         return {"name": self.name, "loaded": True, "nodes": int(self.graph.num_nodes),

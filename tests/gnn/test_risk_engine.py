@@ -65,3 +65,21 @@ def test_new_seed_raises_neighbourhood_incrementally(graph: Driver, db: str, tin
     after = _risk(graph, db, merchant)
     assert after[0] > before[0] and after[1] > before[1]
     assert engine.on_new_seeds([("account", "acc_" + "0" * 32, 1.0)]) == 0
+
+
+def test_retracting_a_list_entry_keeps_other_seed_reasons(
+        graph: Driver, db: str, tiny_feeds: Path, pseudo: Pseudonymiser, tmp_path: Path) -> None:
+    load_directory(graph, db, tiny_feeds, pseudo, rejects_path=tmp_path / "r.csv",
+                   progress=False)
+    engine = PropagationEngine.build(graph, db)
+    engine.write_back()
+    mule = pseudo("account", IBANS[1])  # an incident beneficiary
+    before = _risk(graph, db, mule)
+    engine.on_new_seeds([("account", mule, 0.0)])  # e.g. a grey entry on it was removed
+    assert _risk(graph, db, mule)[0] >= before[0] - 1e-9
+    listed = pseudo("account", IBANS[2])  # black-listed only
+    graph.execute_query("MATCH (le:ListEntry)-[:LISTS]->(:Account {id: $id}) "
+                        "SET le.removed_at = datetime()", id=listed, database_=db)
+    high = _risk(graph, db, listed)
+    engine.on_new_seeds([("account", listed, 0.0)])
+    assert _risk(graph, db, listed)[0] < high[0]

@@ -1,0 +1,112 @@
+// Black and grey lists: read for analysts, add and remove (with a reason) for admins.
+import { api, enc } from "./api.js";
+import { fill, fail, field, h, say, table } from "./dom.js";
+import { dateToTs, shortId, when } from "./format.js";
+import { can } from "./session.js";
+
+const KINDS = ["account", "person", "phone", "device"];
+
+function isoDate(value) {
+  const ts = dateToTs(value);
+  return ts === null ? undefined : new Date(ts * 1000).toISOString();
+}
+
+export const listsView = {
+  perm: "lists:read",
+
+  init(section) {
+    this.which = h("select", { name: "list", id: "list-pick" }, ["black", "grey"].map((l) => h("option", { value: l, text: `${l} list` })));
+    this.inactive = h("input", { type: "checkbox", name: "inactive" });
+    const pick = h("form", { class: "inline card", "aria-label": "Which list" }, field("List", this.which)[0],
+      h("label", {}, this.inactive, " also expired and removed entries"), h("button", { type: "submit", text: "Show" }));
+    pick.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const target = `#/lists/${this.which.value}`;
+      if (window.location.hash === target) this.load();
+      else window.location.hash = target;
+    });
+    this.table = h("div", { id: "list-table", class: "card" });
+    section.append(h("h2", { id: "lists-title", tabindex: "-1", text: "Lists" }), pick);
+    if (can("lists:write")) section.append(this.addForm(), this.removeForm());
+    section.append(this.table);
+  },
+
+  addForm() {
+    const kind = h("select", { name: "entity_kind" }, KINDS.map((k) => h("option", { value: k, text: k })));
+    const entity = h("input", { name: "entity_id", required: true, autocomplete: "off", size: 34 });
+    const reason = h("input", { name: "reason", required: true, maxlength: 500, size: 34 });
+    const source = h("input", { name: "source", value: "AFC", required: true, size: 8 });
+    const until = h("input", { name: "until", type: "date" });
+    const form = h("form", { id: "list-add", class: "inline card", "aria-label": "Add an entry" },
+      h("h3", { text: "Add an entry" }), field("Kind", kind)[0],
+      field("Identifier", entity, "raw or pseudonym")[0], field("Reason", reason)[0], field("Source", source)[0],
+      field("Until (optional)", until)[0], h("button", { type: "submit", text: "Add to list" }));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        const e = await api(`/v1/lists/${this.which.value}`, { method: "POST", body: {
+          entity_kind: kind.value, entity_id: entity.value.trim(), reason: reason.value.trim(),
+          source: source.value.trim(), until: isoDate(until.value) } });
+        say(`Added ${e.id} to the ${e.list} list.`);
+        entity.value = "";
+        reason.value = "";
+        await this.load();
+      } catch (err) {
+        fail(err, "Add");
+      }
+    });
+    return form;
+  },
+
+  removeForm() {
+    this.removeId = h("input", { name: "entry_id", required: true, autocomplete: "off", size: 30 });
+    this.removeReason = h("input", { name: "reason", required: true, maxlength: 500, size: 34 });
+    const form = h("form", { id: "list-remove", class: "inline card", "aria-label": "Remove an entry" },
+      h("h3", { text: "Remove an entry" }), field("Entry id", this.removeId)[0],
+      field("Reason for removal", this.removeReason)[0], h("button", { type: "submit", class: "danger", text: "Remove" }));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        await api(`/v1/lists/${this.which.value}/${enc(this.removeId.value)}`, { method: "DELETE",
+          query: { reason: this.removeReason.value.trim() } });
+        say(`Removed ${this.removeId.value} from the ${this.which.value} list.`);
+        this.removeId.value = "";
+        this.removeReason.value = "";
+        await this.load();
+      } catch (err) {
+        fail(err, "Remove");
+      }
+    });
+    return form;
+  },
+
+  async show(args) {
+    if (args[0] === "black" || args[0] === "grey") this.which.value = args[0];
+    await this.load();
+  },
+
+  async load() {
+    const list = this.which.value;
+    let page;
+    try {
+      page = await api(`/v1/lists/${list}`, { query: { include_inactive: this.inactive.checked, limit: 500 } });
+    } catch (e) {
+      fail(e, "List");
+      return;
+    }
+    const cols = [
+      { label: "Entry", key: "id" }, { label: "Kind", key: "entity_kind" },
+      { label: "Entity", render: (e) => h("span", { class: "mono", title: e.entity || "", text: shortId(e.entity) }) },
+      { label: "Reason", key: "reason" }, { label: "Source", key: "source" },
+      { label: "Since", render: (e) => when(e.since_ts) }, { label: "Until", render: (e) => when(e.until_ts) },
+      { label: "Active", render: (e) => (e.active ? "yes" : `no${e.removed_reason ? ` (removed: ${e.removed_reason})` : ""}`) },
+    ];
+    if (can("lists:write")) {
+      cols.push({ label: "", render: (e) => (e.active ? h("button", { type: "button", class: "quiet", text: "Remove…",
+        "aria-label": `Remove entry ${e.id}`, onclick: () => { this.removeId.value = e.id; this.removeReason.focus(); } }) : "") });
+    }
+    fill(this.table, h("h3", { text: `${list} list: ${page.total} entr${page.total === 1 ? "y" : "ies"}` }),
+      page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: "Empty." }));
+    say(`${list} list: ${page.total} entries.`);
+  },
+};

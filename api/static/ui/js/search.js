@@ -1,0 +1,121 @@
+// Search an entity by raw identifier or pseudonym; its risk card; its neighbourhood.
+import { api, enc } from "./api.js";
+import { fill, fail, field, h, say } from "./dom.js";
+import { bandOf, inferKind, score, shortId } from "./format.js";
+import { Neighbourhood } from "./neighbourhood.js";
+import { can } from "./session.js";
+
+const KINDS = ["account", "person", "phone", "device"];
+const SHOWN_REASONS = 8;
+
+function pathText(p) {
+  const parts = [];
+  (p.nodes || []).forEach((n, i) => {
+    if (i > 0) parts.push(` ${String((p.rels || [])[i - 1] || "—")} `);
+    parts.push(`${n.kind} ${shortId(n.id)}`);
+  });
+  return parts.join("");
+}
+
+function evidenceText(ev) {
+  if (ev === null || ev === undefined) return "";
+  const s = typeof ev === "string" ? ev : JSON.stringify(ev);
+  return s.length > 160 ? `${s.slice(0, 157)}…` : s;
+}
+
+export const searchView = {
+  perm: "risk",
+  graph: null,
+
+  init(section) {
+    this.section = section;
+    this.kind = h("select", { name: "kind" }, h("option", { value: "auto", text: "detect from the identifier" }),
+      KINDS.map((k) => h("option", { value: k, text: k })));
+    this.id = h("input", { name: "id", type: "search", required: true, autocomplete: "off", size: 42 });
+    const form = h("form", { id: "search-form", class: "inline card", role: "search" },
+      field("Identifier", this.id, "IBAN, IIN, phone, device id, or a pseudonym (acc_…, per_…, pho_…, dev_…)")[0],
+      field("Kind", this.kind)[0],
+      h("button", { type: "submit", text: "Search" }));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const kind = this.kind.value === "auto" ? inferKind(this.id.value) : this.kind.value;
+      window.location.hash = `#/search/${kind}/${enc(this.id.value)}`;
+    });
+    this.card = h("div", { id: "risk-card", class: "card", hidden: true, "aria-live": "polite" });
+    this.graphRoot = h("div", { id: "graph-panel", class: "card", hidden: true });
+    section.append(h("h2", { id: "search-title", tabindex: "-1", text: "Search an entity" }), form,
+      h("div", { class: "grid" }, this.card, this.graphRoot));
+  },
+
+  async show(args) {
+    const [kind, raw] = args;
+    if (!kind || !raw) return;
+    const id = decodeURIComponent(raw);
+    if (this.id.value !== id) this.id.value = id;
+    say(`Looking up ${kind}…`);
+    let risk;
+    try {
+      risk = await api(`/v1/entities/${enc(kind)}/${enc(id)}/risk`);
+    } catch (e) {
+      this.card.hidden = true;
+      this.graphRoot.hidden = true;
+      fail(e, "Search");
+      return;
+    }
+    this.renderCard(risk);
+    say(`${risk.kind} ${shortId(risk.id)}: ${risk.band || "no"} risk.`);
+    if (can("queries")) {
+      this.graphRoot.hidden = false;
+      if (!this.graph) {
+        this.graph = new Neighbourhood(this.graphRoot, {
+          onOpenEntity: (k, i) => { window.location.hash = `#/search/${k}/${enc(i)}`; },
+        });
+      }
+      await this.graph.show(risk.id, { paths: this.allPaths(risk) });
+    }
+  },
+
+  allPaths(risk) {
+    return [...(risk.paths || []), ...(risk.reasons || []).map((r) => r.path).filter(Boolean)];
+  },
+
+  renderCard(r) {
+    const band = r.band || bandOf(r.risk) || "unknown";
+    const reasons = r.reasons || [];
+    const heur = reasons.filter((x) => x.code.startsWith("HEURISTIC_"));
+    const other = reasons.filter((x) => !x.code.startsWith("HEURISTIC_"));
+    const reasonItem = (x) => h("li", {},
+      x.severity ? h("span", { class: "sev", text: x.severity }) : null, x.text,
+      x.score !== null && x.score !== undefined ? h("span", { class: "muted", text: ` (score ${score(x.score, 2)})` }) : null,
+      x.evidence && x.code.startsWith("HEURISTIC_") ? h("div", { class: "hint mono", text: evidenceText(x.evidence) }) : null,
+      x.path && this.graph ? h("button", { type: "button", class: "link", text: " show on graph",
+        onclick: () => this.graph.view.highlightPaths([x.path]) }) : null);
+    const facts = [["Kind", r.kind], ["Pseudonym", r.id], ["Bank", r.bank || "—"], ["Engine", r.engine]];
+    if (!r.restricted) {
+      facts.push(["Propagated", score(r.prop_score)], ["GNN score", score(r.gnn_score)],
+        ["Updated", r.risk_updated_at ? `${String(r.risk_updated_at).slice(0, 16).replace("T", " ")} UTC` : "—"]);
+    }
+    fill(this.card, 
+      h("h3", { text: "Risk card" }),
+      h("p", {}, h("span", { id: "risk-band", class: `band band-${band}`, text: band }),
+        r.restricted ? null : h("span", { id: "risk-score", class: "score", text: score(r.risk) })),
+      r.restricted ? h("p", { class: "hint", text: "Another bank's customer: your key sees the band only." }) : null,
+      h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", { text: k }), h("dd", { class: k === "Pseudonym" ? "mono" : null, text: v ?? "—" })])),
+      r.restricted ? null : [
+        h("h4", { text: `Heuristic hits (${heur.length})` }),
+        heur.length ? h("ul", { id: "heuristic-hits", class: "reasons" }, heur.map(reasonItem)) : h("p", { class: "muted", text: "None in the latest run." }),
+        h("h4", { text: `Reasons (${other.length})` }),
+        other.length ? h("ul", { id: "reasons", class: "reasons" }, other.slice(0, SHOWN_REASONS).map(reasonItem)) : h("p", { class: "muted", text: "No list entries, incidents or listed neighbours." }),
+        other.length > SHOWN_REASONS ? h("details", {}, h("summary", { text: `${other.length - SHOWN_REASONS} more` }),
+          h("ul", { class: "reasons" }, other.slice(SHOWN_REASONS).map(reasonItem))) : null,
+        h("h4", { text: `Explanation paths (${(r.paths || []).length})` }),
+        (r.paths || []).length ? h("ol", { id: "paths", class: "reasons" }, r.paths.map((p) => h("li", { class: "mono" },
+          pathText(p), p.weight !== null && p.weight !== undefined ? h("span", { class: "muted", text: ` (weight ${score(p.weight, 4)})` }) : null)))
+          : h("p", { class: "muted", text: "The risk engine gave no paths." }),
+        (r.top_seeds || []).length ? [h("h4", { text: "Top risk sources" }), h("ul", { class: "reasons" },
+          r.top_seeds.map((sd) => h("li", {}, `${sd.kind} `, h("span", { class: "mono", text: shortId(sd.id) }), ` — ${Math.round(sd.contribution * 100)} %`)))] : null,
+      ]);
+    this.card.hidden = false;
+    this.card.dataset.band = band;
+  },
+};

@@ -1,0 +1,109 @@
+// Incident trace: where the victim's money went, hop by hop, and who holds it now.
+import { api, enc } from "./api.js";
+import { fill, fail, field, h, say, table } from "./dom.js";
+import { kzt, shortId, when } from "./format.js";
+import { GraphView, legend } from "./graph.js";
+
+const mono = (id) => h("span", { class: "mono", title: id, text: shortId(id) });
+
+/** The trace as a drawable graph: victim -> first accounts -> hop by hop. */
+export function traceGraph(t) {
+  const nodes = new Map();
+  const add = (id) => { if (id && !nodes.has(id)) nodes.set(id, { id, kind: "account" }); };
+  const edges = [];
+  add(t.victim);
+  for (const s of t.start) {
+    add(s.account);
+    if (t.victim) edges.push({ source: t.victim, target: s.account, type: "PAID", traced_kzt: s.kzt, ts: s.ts });
+  }
+  for (const hop of t.hops) {
+    for (const e of hop.edges) {
+      add(e.src);
+      add(e.dst);
+      edges.push({ source: e.src, target: e.dst, type: e.cash_out ? "CASH_OUT" : "TRANSFERRED",
+        traced_kzt: e.traced_kzt, ts: e.ts, tx_id: e.tx_id });
+    }
+  }
+  return { nodes: [...nodes.values()], edges };
+}
+
+export const traceView = {
+  perm: "incidents:trace",
+
+  init(section) {
+    this.input = h("input", { name: "incident", required: true, autocomplete: "off", size: 28 });
+    const form = h("form", { id: "trace-form", class: "inline card" },
+      field("Incident id", this.input, "as reported, e.g. HALYK-2026-000123")[0],
+      h("button", { type: "submit", text: "Trace" }));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      window.location.hash = `#/trace/${enc(this.input.value)}`;
+    });
+    this.out = h("div", { id: "trace-result", hidden: true });
+    section.append(h("h2", { id: "trace-title", tabindex: "-1", text: "Incident trace" }), form, this.out);
+  },
+
+  async show(args) {
+    const [raw] = args;
+    if (!raw) return;
+    const id = decodeURIComponent(raw);
+    this.input.value = id;
+    say(`Tracing ${id}…`);
+    let t;
+    try {
+      t = await api(`/v1/incidents/${enc(id)}/trace`);
+    } catch (e) {
+      this.out.hidden = true;
+      fail(e, "Trace");
+      return;
+    }
+    this.render(t);
+  },
+
+  async render(t) {
+    const tot = t.totals;
+    const canvas = h("div", { id: "trace-graph", class: "graph small", role: "img",
+      "aria-label": "Money flow from the victim, hop by hop; the tables below hold the same" });
+    const hopCols = [
+      { label: "Time", render: (e) => when(e.ts) }, { label: "From", render: (e) => mono(e.src) },
+      { label: "To", render: (e) => mono(e.dst) }, { label: "Transfer", num: true, render: (e) => kzt(e.amount_kzt) },
+      { label: "Victim's money", num: true, render: (e) => kzt(e.traced_kzt) },
+      { label: "Channel", render: (e) => `${e.channel || "—"}${e.cash_out ? " (cash-out)" : ""}${e.interbank ? ", interbank" : ""}` },
+    ];
+    const holderCols = [
+      { label: "Account", render: (x) => h("button", { type: "button", class: "link mono", text: shortId(x.account), title: x.account,
+        onclick: () => { window.location.hash = `#/search/account/${enc(x.account)}`; } }) },
+      { label: "Bank", key: "bank" }, { label: "Holds", num: true, render: (x) => kzt(x.held_kzt) },
+      { label: "Since", render: (x) => when(x.since_ts) }, { label: "Hop", key: "hop", num: true },
+      { label: "", render: (x) => (x.frontier ? "at the hop limit: may have moved on" : "") },
+    ];
+    fill(this.out, 
+      h("div", { class: "card" },
+        h("h3", { text: `Incident ${t.incident}` }),
+        h("dl", { id: "trace-totals", class: "facts" },
+          [["Victim", t.victim || "—"], ["Reported", kzt(tot.reported_kzt)], ["Traced from", kzt(tot.start_kzt)],
+            ["Still held", kzt(tot.held_kzt)], ["Cashed out", kzt(tot.cashed_out_kzt)],
+            ["Window", `${Math.round(t.window_s / 86400)} days, up to ${t.max_hops} hops${t.truncated ? " (cut at the edge limit)" : ""}`]]
+            .map(([k, v]) => [h("dt", { text: k }), h("dd", { class: k === "Victim" ? "mono" : null, text: v })]))),
+      h("div", { class: "card" }, h("h3", { text: "Money flow" }), canvas, legend()),
+      h("div", { class: "card" }, h("h3", { text: `Who holds it now (${t.holders.length})` }),
+        t.holders.length ? table(holderCols, t.holders) : h("p", { class: "muted", text: "Nobody: all of it left the system." })),
+      h("div", { class: "card", id: "trace-hops" }, h("h3", { text: "Hop by hop" }),
+        t.hops.length ? t.hops.map((hop) => h("section", {}, h("h4", { text: `Hop ${hop.hop}: ${kzt(hop.traced_kzt)} of the victim's money` }),
+          table(hopCols, hop.edges))) : h("p", { class: "muted", text: "No onward transfers found in the window." })),
+      t.cash_outs.length ? h("div", { class: "card" }, h("h3", { text: "Cash-outs" }),
+        table([{ label: "Account", render: (x) => mono(x.account) }, { label: "Time", render: (x) => when(x.ts) },
+          { label: "Amount", num: true, render: (x) => kzt(x.kzt) }], t.cash_outs)) : null);
+    this.out.hidden = false;
+    say(`Trace of ${t.incident}: ${t.hops.length} hop(s), ${t.holders.length} holder(s), ${kzt(tot.held_kzt)} still held.`);
+    try {
+      const view = new GraphView(canvas);
+      const roots = t.victim ? [t.victim] : t.start.map((x) => x.account);
+      await view.set(traceGraph(t), { start: t.victim, layout: { name: "breadthfirst", directed: true, animate: false,
+        roots: roots.map((r) => `#${CSS.escape(r)}`).join(", "), spacingFactor: 1.1, padding: 20 } });
+      for (const x of t.holders) view.cy.getElementById(x.account).addClass("path");
+    } catch (e) {
+      fail(e, "Trace drawing");
+    }
+  },
+};
