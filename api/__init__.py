@@ -1,0 +1,1 @@
+"""The AFC API: a FastAPI service over the fraud graph (`fraudgraph serve`)."""

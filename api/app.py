@@ -1,0 +1,124 @@
+"""The FastAPI application: create_app wires settings, the one async Neo4j driver (opened
+in lifespan, closed on shutdown), the risk engine, auth, audit, metrics and the routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from neo4j import AsyncDriver
+
+from api import problems
+from api.audit import AuditLog
+from api.auth import KeyCache
+from api.config import ApiConfig
+from api.db import Graph, make_async_driver
+from api.metrics import Metrics
+from api.models.common import Problem
+from api.observe import ObserveMiddleware
+from api.problems import COMMON_RESPONSES
+from api.querylib import QueryCatalogue, default_catalogue
+from api.risk import RiskEngine, StoredRiskEngine
+from api.routes import check, clusters, entities, health, incidents, keys, lists, queries
+from api.ui import mount_ui
+from fraudgraph.pseudonym import Pseudonymiser
+from fraudgraph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DriverFactory = Callable[[Settings, int], AsyncDriver]
+
+DESCRIPTION = """Graph analytics for the Anti-Fraud Centre.
+
+Authenticate with `Authorization: Bearer <key>` or `X-API-Key: <key>` (keys come from
+`fraudgraph keys create`). Roles: `bank` (pre-payment check, its own incidents, risk
+bands of other banks' customers without evidence), `afc_analyst` (everything but
+administration), `admin` (everything, including lists and keys).
+
+Identifiers may be sent raw (IBAN, IIN, phone, device id) or as pseudonyms; raw ones are
+pseudonymised on entry. Responses carry pseudonyms only. Errors are
+`application/problem+json`; 503 (with Retry-After) means the graph database is
+unreachable and the request may be retried.
+"""
+
+
+def _default_driver(settings: Settings, max_pool: int) -> AsyncDriver:
+    return make_async_driver(settings, max_pool=max_pool)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    config: ApiConfig | None = None,
+    engine: RiskEngine | None = None,
+    driver_factory: DriverFactory | None = None,
+    query_catalogue: QueryCatalogue | None = None,
+) -> FastAPI:
+    """The API app. Nothing connects until the app starts (lifespan)."""
+    config = config or ApiConfig()
+    audit = AuditLog(config.audit_dir or settings.var_dir / "audit")
+    metrics = Metrics()
+    factory = driver_factory or _default_driver
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        driver = factory(settings, config.max_pool)
+        graph = Graph(driver, settings.neo4j_database, retry_after_s=config.retry_after_s)
+        app.state.graph = graph
+        app.state.keys = KeyCache(graph, config.key_cache_ttl_s)
+        audit.start()
+        log.info("fraudgraph API up: database %s, engine %s", settings.neo4j_database,
+                 app.state.engine.info().get("name"))
+        try:
+            yield
+        finally:
+            await driver.close()
+            audit.close()
+
+    app = FastAPI(
+        title="fraudgraph AFC API", version="1.0.0", description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[{"name": n} for n in (
+            "check", "entities", "clusters", "incidents", "lists", "queries", "keys",
+            "operations")],
+    )
+    app.state.settings = settings
+    app.state.config = config
+    app.state.pseudo = Pseudonymiser(settings.pseudonym_key.get_secret_value())
+    app.state.engine = engine or StoredRiskEngine()
+    app.state.queries = query_catalogue or default_catalogue()
+    app.state.audit = audit
+    app.state.metrics = metrics
+    app.state.retry_after_s = config.retry_after_s
+    problems.install(app)
+    app.add_middleware(ObserveMiddleware, audit=audit, metrics=metrics)
+    app.include_router(health.public)
+    for module in (health, check, entities, clusters, incidents, lists, queries, keys):
+        app.include_router(module.router, responses=COMMON_RESPONSES)
+    _add_problem_schema(app)
+    mount_ui(app)
+    return app
+
+
+def _add_problem_schema(app: FastAPI) -> None:
+    """The Problem model in components, for the problem+json responses' $ref."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes,
+                                 tags=app.openapi_tags)
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+                Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+            for name, sub in Problem.model_json_schema(
+                    ref_template="#/components/schemas/{model}").get("$defs", {}).items():
+                schema["components"]["schemas"][name] = sub
+            schema["components"]["schemas"]["Problem"].pop("$defs", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

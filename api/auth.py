@@ -1,0 +1,110 @@
+"""Authentication (API keys) and the role -> permission table.
+
+The hot path must not pay a database round trip per request for auth, so key look-ups
+are cached in memory by key hash for `key_cache_ttl_s` (invalid keys for at most 5 s,
+so that a key created a moment ago works quickly). Revocation through the API evicts
+at once; through the CLI it takes effect within the TTL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from api.db import Graph, cypher
+from api.errors import Forbidden, Unauthorized
+from api.keys import Principal, hash_token
+
+# Which roles hold which permission. `admin` holds all; `afc_analyst` all but
+# administration (list changes, keys); `bank` only what a participant bank needs, with
+# row-level limits enforced in the routes (own bank's evidence, own incidents).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "check": frozenset({"bank", "afc_analyst", "admin"}),
+    "risk": frozenset({"bank", "afc_analyst", "admin"}),
+    "incidents:create": frozenset({"bank", "afc_analyst", "admin"}),
+    "incidents:trace": frozenset({"bank", "afc_analyst", "admin"}),
+    "clusters": frozenset({"afc_analyst", "admin"}),
+    "lists:read": frozenset({"afc_analyst", "admin"}),
+    "lists:write": frozenset({"admin"}),
+    "queries": frozenset({"afc_analyst", "admin"}),
+    "keys": frozenset({"admin"}),
+    "ready": frozenset({"bank", "afc_analyst", "admin"}),
+    "ops": frozenset({"afc_analyst", "admin"}),
+}
+MAX_TOKEN_LEN = 256
+_NEGATIVE_TTL_S = 5.0
+
+
+class KeyCache:
+    """hash(key) -> Principal (or None for unknown/revoked), kept for a short while."""
+
+    def __init__(self, graph: Graph, ttl_s: float, max_entries: int = 10_000) -> None:
+        self.graph = graph
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[Principal | None, float]] = {}
+
+    async def lookup(self, token: str) -> Principal | None:
+        if len(token) > MAX_TOKEN_LEN:
+            return None
+        h = hash_token(token)
+        now = time.monotonic()
+        hit = self._entries.get(h)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        row = await self.graph.read_one(cypher("key_lookup"), hash=h)
+        principal = None
+        if row is not None and not row["revoked"]:
+            principal = Principal(key_id=row["id"], role=row["role"], bank=row["bank"])
+        if len(self._entries) >= self.max_entries:
+            # Crude but bounded: a flood of random keys cannot grow memory.
+            self._entries.clear()
+        ttl = self.ttl_s if principal is not None else min(self.ttl_s, _NEGATIVE_TTL_S)
+        self._entries[h] = (principal, now + ttl)
+        return principal
+
+    def evict(self, key_hash: str) -> None:
+        self._entries.pop(key_hash, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+_bearer = HTTPBearer(auto_error=False, description="API key as a bearer token")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
+
+
+def require(permission: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that authenticates the caller and checks one permission."""
+    allowed = PERMISSIONS[permission]
+
+    async def dependency(
+        request: Request,
+        bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
+        api_key: str | None = Depends(_api_key),
+    ) -> Principal:
+        token = bearer.credentials if bearer is not None else api_key
+        if not token:
+            raise Unauthorized(
+                "missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'")
+        principal = await request.app.state.keys.lookup(token)
+        if principal is None:
+            raise Unauthorized("invalid or revoked API key")
+        request.state.principal = principal
+        if principal.role not in allowed:
+            raise Forbidden(f"role '{principal.role}' may not use this endpoint "
+                            f"(needs permission '{permission}')")
+        return principal
+
+    return dependency
+
+
+def sees_full_detail(principal: Principal, account_bank: str | None) -> bool:
+    """Whether the caller may see evidence and reasons about an account: AFC roles
+    always, a bank only for accounts held at that bank."""
+    if principal.role != "bank":
+        return True
+    return account_bank is not None and account_bank == principal.bank

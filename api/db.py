@@ -1,0 +1,101 @@
+"""The API's one async Neo4j driver and the thin layer every route reads through.
+
+Driver errors that mean "Neo4j is not there right now" become Unavailable (503 with
+Retry-After); the driver reconnects by itself, so the API recovers without a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import (
+    ConnectionAcquisitionTimeoutError,
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from api.errors import Unavailable
+from fraudgraph.db import credentials
+from fraudgraph.errors import GraphUnavailableError
+from fraudgraph.settings import Settings
+
+T = TypeVar("T")
+
+# Errors after which a later retry may succeed: the graph is down, restarting or overloaded.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    ServiceUnavailable,
+    SessionExpired,
+    DatabaseUnavailable,
+    ConnectionAcquisitionTimeoutError,
+    GraphUnavailableError,
+    ConnectionError,
+)
+
+
+@cache
+def cypher(name: str) -> str:
+    """The text of cypher/api/<name>.cypher (read once)."""
+    return resources.files("cypher").joinpath(f"api/{name}.cypher").read_text()
+
+
+def make_async_driver(settings: Settings, *, max_pool: int = 100) -> AsyncDriver:
+    uri, user, password = credentials(settings)
+    return AsyncGraphDatabase.driver(
+        uri,
+        auth=(user, password),
+        max_connection_pool_size=max_pool,
+        connection_acquisition_timeout=5.0,
+        connection_timeout=2.0,
+        # A request must fail fast (503) while Neo4j is down rather than hang in retries.
+        max_transaction_retry_time=1.0,
+        notifications_min_severity="OFF",
+    )
+
+
+class Graph:
+    """Reads and writes through the app's driver; maps outages to Unavailable."""
+
+    def __init__(self, driver: AsyncDriver, database: str, *, retry_after_s: int = 5) -> None:
+        self.driver = driver
+        self.database = database
+        self.retry_after_s = retry_after_s
+
+    def _unavailable(self, e: BaseException) -> Unavailable:
+        return Unavailable(f"the graph database is not reachable ({type(e).__name__}); "
+                           "retry later", retry_after_s=self.retry_after_s)
+
+    async def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """One auto-commit read: no driver-side retries, so an outage answers 503 at
+        once instead of after a retry back-off (the caller may retry; reads are safe)."""
+        try:
+            async with self.driver.session(database=self.database,
+                                           default_access_mode=READ_ACCESS) as session:
+                result = await session.run(query, params)
+                return [r.data() async for r in result]
+        except UNAVAILABLE_ERRORS as e:
+            raise self._unavailable(e) from e
+
+    async def read_one(self, query: str, **params: Any) -> dict[str, Any] | None:
+        rows = await self.read(query, **params)
+        return rows[0] if rows else None
+
+    async def write(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        """Run `work` in one managed write transaction (retried on transient errors)."""
+        try:
+            async with self.driver.session(database=self.database) as session:
+                return await session.execute_write(work)
+        except UNAVAILABLE_ERRORS as e:
+            raise self._unavailable(e) from e
+
+    async def ping(self) -> None:
+        await self.read("RETURN 1 AS ok")
+
+
+async def tx_rows(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
+    result = await tx.run(query, params)
+    return [r.data() async for r in result]

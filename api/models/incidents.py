@@ -1,0 +1,109 @@
+"""POST /v1/incidents and GET /v1/incidents/{id}/trace."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.models.common import EXAMPLE_IBAN_OTHER, EXAMPLE_IBAN_PAYEE, EXAMPLE_IBAN_PAYER
+
+
+class IncidentIn(BaseModel):
+    """A fraud report: the same fields, rules and pseudonymisation as the `incidents` feed
+    (docs/feeds.md); victim and beneficiaries must be accounts fraudgraph knows."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "incident_id": "HALYK-2026-000123",
+        "reported_at": "2026-03-14T12:00:00+05:00",
+        "reporter": "HALYK",
+        "scheme": "phone_fraud",
+        "victim_iban": EXAMPLE_IBAN_PAYER,
+        "amount_kzt": 450000,
+        "beneficiary_ibans": [EXAMPLE_IBAN_PAYEE, EXAMPLE_IBAN_OTHER],
+        "caller_phone": "+7 705 000 00 02",
+        "occurred_at": "2026-03-14T09:30:00+05:00"}]})
+
+    incident_id: str = Field(min_length=1, max_length=128)
+    reported_at: str | None = Field(None, max_length=40,
+                                    description="ISO-8601 with zone; default: now")
+    reporter: str = Field(min_length=1, max_length=128,
+                          description="bank code or organisation; a bank key may report "
+                                      "only as its own bank")
+    scheme: str = Field(description="phone_fraud, fake_investment, dropper, gambling, "
+                                    "drugs or other", max_length=32)
+    victim_iban: str = Field(min_length=1, max_length=64)
+    amount_kzt: float = Field(gt=0, allow_inf_nan=False)
+    beneficiary_ibans: list[str] = Field(min_length=1, max_length=100)
+    caller_phone: str | None = Field(None, max_length=40)
+    occurred_at: str | None = Field(None, max_length=40)
+
+
+class IncidentCreated(BaseModel):
+    id: str
+    victim: str = Field(description="victim account pseudonym")
+    beneficiaries: list[str] = Field(description="beneficiary account pseudonyms")
+    caller: str | None = None
+    reported_ts: int
+    seeds_updated: int = Field(description="entities whose risk the engine updated")
+
+
+class TraceStart(BaseModel):
+    account: str
+    kzt: float
+    ts: int
+    source: str = Field(description="'transfer' (victim's transfers found) or 'reported' "
+                                    "(incident amount split over the beneficiaries)")
+
+
+class TraceEdge(BaseModel):
+    hop: int
+    tx_id: str
+    src: str
+    dst: str
+    ts: int
+    amount_kzt: float
+    traced_kzt: float = Field(description="part of this transfer that is the victim's money")
+    channel: str | None = None
+    interbank: bool | None = None
+    cash_out: bool
+
+
+class TraceHop(BaseModel):
+    hop: int
+    traced_kzt: float
+    edges: list[TraceEdge]
+
+
+class Holder(BaseModel):
+    account: str
+    bank: str | None = None
+    held_kzt: float
+    since_ts: int
+    hop: int
+    frontier: bool = Field(description="reached at the hop limit: may have moved on")
+
+
+class CashOut(BaseModel):
+    account: str
+    tx_id: str
+    ts: int
+    kzt: float
+
+
+class TraceTotals(BaseModel):
+    reported_kzt: float | None
+    start_kzt: float
+    held_kzt: float
+    cashed_out_kzt: float
+
+
+class TraceResponse(BaseModel):
+    incident: str
+    victim: str | None
+    window_s: int
+    max_hops: int
+    start: list[TraceStart]
+    hops: list[TraceHop]
+    holders: list[Holder]
+    cash_outs: list[CashOut]
+    totals: TraceTotals
+    truncated: bool = Field(description="true when the edge limit cut the trace short")

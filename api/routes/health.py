@@ -1,0 +1,52 @@
+"""GET /health (liveness, no auth), /ready (Neo4j and the risk engine), /metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+
+from api import deps
+from api.auth import require
+from api.errors import Unavailable
+from api.metrics import CONTENT_TYPE
+from api.models.common import Health, Ready
+from api.problems import problem
+
+public = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"])
+
+
+@public.get("/health", response_model=Health, summary="Liveness (no authentication)")
+async def health() -> Health:
+    return Health()
+
+
+@router.get("/ready", response_model=Ready, summary="Readiness: Neo4j reachable, model state",
+            dependencies=[Depends(require("ready"))],
+            responses={503: {"description": "Neo4j unreachable or model not loaded"}})
+async def ready(request: Request) -> Any:
+    info = await to_thread.run_sync(deps.engine(request).info)
+    m = deps.metrics(request)
+    try:
+        await deps.graph(request).ping()
+        neo4j = "ok"
+    except Unavailable:
+        neo4j = "unavailable"
+    m.neo4j_up.set(1 if neo4j == "ok" else 0)
+    ok = neo4j == "ok" and bool(info.get("loaded", False))
+    if not ok:
+        retry = str(deps.config(request).retry_after_s)
+        return problem(503, f"not ready: neo4j {neo4j}, model loaded "
+                            f"{bool(info.get('loaded', False))}", headers={"Retry-After": retry},
+                       request=request, neo4j=neo4j, model=info)
+    return JSONResponse(Ready(status="ready", neo4j="ok", model=info).model_dump())
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            dependencies=[Depends(require("ops"))],
+            responses={200: {"content": {CONTENT_TYPE: {}}}})
+async def metrics(request: Request) -> Response:
+    return Response(deps.metrics(request).render(), media_type=CONTENT_TYPE)

@@ -1,0 +1,19 @@
+// Clusters written by the GNN component: (:Cluster)<-[:IN_CLUSTER]-(:Account).
+CALL () {
+  MATCH (c:Cluster)
+  WHERE ($scheme IS NULL OR c.scheme = $scheme) AND coalesce(c.size, 0) >= $min_size
+  RETURN count(c) AS total
+}
+CALL () {
+  MATCH (c:Cluster)
+  WHERE ($scheme IS NULL OR c.scheme = $scheme) AND coalesce(c.size, 0) >= $min_size
+  WITH c, CASE $sort
+            WHEN 'size' THEN toFloat(coalesce(c.size, 0))
+            WHEN 'growth' THEN toFloat(coalesce(c.predicted_growth, c.growth, 0))
+            WHEN 'first_seen' THEN toFloat(coalesce(c.first_seen_ts, 0))
+            ELSE toFloat(coalesce(c.total_kzt, 0)) END AS key
+  ORDER BY key DESC, c.id
+  SKIP $offset LIMIT $limit
+  RETURN collect(properties(c)) AS items
+}
+RETURN total, items

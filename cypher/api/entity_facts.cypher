@@ -1,0 +1,17 @@
+// Stored risk of one entity and the facts about the entity itself: heuristic signals,
+// active list entries, incidents naming it. $$LABEL$$ comes from a fixed map in
+// api/routes/entities.py, never from the request.
+MATCH (e:$$LABEL$$ {id: $id})
+OPTIONAL MATCH (run:DetectRun) WHERE run.latest = true
+WITH e, max(run.id) AS latest_run
+RETURN e.id AS id, e.bank AS bank, e.risk AS risk, e.risk_band AS band,
+       e.risk_updated_at AS risk_updated_at, e.prop_score AS prop_score,
+       e.gnn_score AS gnn_score, latest_run,
+       [(s:Signal)-[:FLAGS]->(e) WHERE latest_run IS NULL OR s.run_id = latest_run
+        | s {.heuristic, .severity, .score, .evidence, .run_id}] AS signals,
+       [(le:ListEntry)-[:LISTS]->(e)
+        WHERE le.since_ts <= $now AND (le.until_ts IS NULL OR le.until_ts > $now)
+        | le {.id, .list, .reason, .source, .since_ts, .until_ts}] AS lists,
+       [(i:Incident)-[r:VICTIM|BENEFICIARY|CALLER]->(e)
+        | {incident: i.id, role: type(r), scheme: i.scheme, reported_ts: i.reported_ts,
+           amount: i.amount}] AS incidents

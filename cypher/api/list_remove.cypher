@@ -1,0 +1,10 @@
+// Soft delete: the entry expires now (every reader that honours until_ts stops seeing
+// it) and keeps who removed it, when and why; the original expiry is kept too. The
+// pre-payment check ignores removed entries at any time (check.cypher).
+MATCH (le:ListEntry {id: $id, list: $list})
+WHERE le.removed_at IS NULL
+SET le.until_ts_before_removal = le.until_ts,
+    le.until_ts = CASE WHEN le.until_ts IS NULL OR le.until_ts > $now_ts
+                       THEN $now_ts ELSE le.until_ts END,
+    le.removed_at = $at, le.removed_by = $by, le.removed_reason = $reason
+RETURN le.id AS id, le.entity_kind AS entity_kind, le.entity AS entity
