@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+
+def _propagation_engine(settings: Any) -> tuple[Any, Any]:
+    """The propagation engine over the current graph, with its own sync driver (the
+    engine's pushes and write-backs are CPU-bound and run in worker threads). Falls back
+    to the stored-properties engine when the graph cannot be read yet."""
+    import logging
+
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    from fraudgraph.db import make_driver
+    from fraudgraph.errors import FraudgraphError
+    from gnn.risk_engine import PropagationEngine
+
+    try:
+        driver = make_driver(settings)
+        engine = PropagationEngine.build(driver, settings.neo4j_database,
+                                         cache_dir=settings.var_dir / "cache")
+    except (FraudgraphError, Neo4jError, DriverError, OSError, ValueError) as e:
+        logging.getLogger(__name__).warning(
+            "propagation engine unavailable (%s); serving stored risk only", e)
+        return None, lambda: None
+    return engine, driver.close
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +59,13 @@ def register(app: typer.Typer) -> None:
             return
         from api.app import create_app
 
-        uvicorn.run(create_app(settings), host=host or settings.api_host,
-                    port=port or settings.api_port, access_log=access_log, log_level="info")
+        engine, close = _propagation_engine(settings)
+        try:
+            uvicorn.run(create_app(settings, engine=engine), host=host or settings.api_host,
+                        port=port or settings.api_port, access_log=access_log,
+                        log_level="info")
+        finally:
+            close()
 
     @keys_app.command("create")
     def keys_create(
