@@ -270,8 +270,9 @@ class _FileLoad:
             self.writer.put(cypher("banks"), banks, None, None)
         if not batch:
             return
+        times = [r["ts"] for r in batch if isinstance(r.get("ts"), int)]
         progress = {"key": self.key, "feed": self.feed.name, "file": self.path.name,
-                    "rows_done": pending[-1][0]}
+                    "rows_done": pending[-1][0], "max_ts": max(times) if times else None}
         self.writer.put(self.query, batch, self.fast, progress)
         if self.budget[0] is not None:
             self.budget[0] -= 1
