@@ -19,6 +19,8 @@ CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (n:Meta) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT transfer_tx IF NOT EXISTS FOR ()-[r:TRANSFERRED]-() REQUIRE r.tx_id IS UNIQUE;
 CREATE CONSTRAINT call_id IF NOT EXISTS FOR ()-[r:CALLED]-() REQUIRE r.call_id IS UNIQUE;
 CREATE CONSTRAINT sim_event_id IF NOT EXISTS FOR ()-[r:SIM_EVENT]-() REQUIRE r.event_id IS UNIQUE;
+// The heuristics' window scans start from this index (and detect's newest-event look-up).
+CREATE INDEX transfer_at IF NOT EXISTS FOR ()-[r:TRANSFERRED]-() ON (r.at);
 CREATE INDEX account_opened IF NOT EXISTS FOR (n:Account) ON (n.opened_at);
 CREATE INDEX account_risk IF NOT EXISTS FOR (n:Account) ON (n.risk);
 CREATE INDEX incident_reported IF NOT EXISTS FOR (n:Incident) ON (n.reported_at);

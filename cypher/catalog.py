@@ -1,0 +1,135 @@
+"""Reading .cypher files with a machine-readable header.
+
+The header is the leading block of `//` comment lines. Lines of the form `// @tag value`
+are data; other comment lines are free commentary for the reader. `@param` lines follow
+cypher.params; `@description` lines are joined. Every `$name` the body uses must be
+declared, or be one of the names the runner supplies (`implicit`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cypher.errors import CatalogError
+from cypher.params import ParamSet, parse_param_line
+
+_TAG_RE = re.compile(r"^//\s*@([a-z_]+)\s*(.*)$")
+_PARAM_USE_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass
+class CypherFile:
+    name: str
+    source: str
+    body: str
+    tags: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    params: ParamSet = field(default_factory=ParamSet)
+
+    def tag(self, name: str, default: str | None = None) -> str:
+        if name in self.tags:
+            return self.tags[name]
+        if default is None:
+            raise CatalogError(f"{self.source}: header lacks @{name}")
+        return default
+
+    def used_params(self) -> set[str]:
+        return set(_PARAM_USE_RE.findall(strip_comments_and_strings(self.body)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, **{
+            k: v for k, v in self.tags.items() if k != "name"},
+            "params": [p.as_dict() for p in self.params.specs.values()]}
+
+
+def parse_cypher_file(text: str, source: str, *, implicit: frozenset[str] = frozenset()
+                      ) -> CypherFile:
+    """Split header and body and check that parameters declared and used agree."""
+    lines = text.splitlines()
+    header: list[str] = []
+    i = 0
+    while i < len(lines) and (lines[i].strip().startswith("//") or not lines[i].strip()):
+        header.append(lines[i].strip())
+        i += 1
+    body = "\n".join(lines[i:]).strip()
+    if not body:
+        raise CatalogError(f"{source}: no query after the header")
+    tags: dict[str, str] = {}
+    descr: list[str] = []
+    params = ParamSet()
+    for ln in header:
+        m = _TAG_RE.match(ln)
+        if not m:
+            continue
+        tag, value = m.group(1), m.group(2).strip()
+        if tag == "param":
+            spec = parse_param_line(value, source)
+            if spec.name in params.specs or spec.name in implicit:
+                raise CatalogError(f"{source}: parameter {spec.name} declared twice")
+            params.specs[spec.name] = spec
+        elif tag == "description":
+            descr.append(value)
+        elif tag in tags:
+            raise CatalogError(f"{source}: @{tag} given twice")
+        else:
+            tags[tag] = value
+    name = tags.get("name", "")
+    if not _NAME_RE.match(name):
+        raise CatalogError(f"{source}: header needs `// @name snake_case_name`")
+    cf = CypherFile(name=name, source=source, body=body, tags=tags,
+                    description=" ".join(descr), params=params)
+    used = cf.used_params()
+    undeclared = sorted(used - set(params.specs) - implicit)
+    if undeclared:
+        raise CatalogError(f"{source}: uses undeclared parameter(s) {', '.join(undeclared)}")
+    unused = sorted(set(params.specs) - used)
+    if unused:
+        raise CatalogError(f"{source}: declares unused parameter(s) {', '.join(unused)}")
+    return cf
+
+
+def strip_comments_and_strings(text: str) -> str:
+    """The query with comments removed and string literals blanked (keywords only remain)."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        elif c in ("'", '"', "`"):
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            # Backticked names stay (they can be a label); literals become a placeholder.
+            out.append(text[i:j + 1] if c == "`" else "''")
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def package_dir(sub: str) -> Path:
+    return Path(str(resources.files("cypher").joinpath(sub)))
+
+
+def load_dir(directory: Path, *, implicit: frozenset[str] = frozenset()) -> dict[str, CypherFile]:
+    """Every *.cypher file of a directory, by @name (which must equal the file stem)."""
+    out: dict[str, CypherFile] = {}
+    for path in sorted(directory.glob("*.cypher")):
+        cf = parse_cypher_file(path.read_text(encoding="utf-8"), path.name, implicit=implicit)
+        if cf.name != path.stem:
+            raise CatalogError(f"{path.name}: @name {cf.name} differs from the file name")
+        out[cf.name] = cf
+    if not out:
+        raise CatalogError(f"{directory}: no .cypher files")
+    return out

@@ -1,0 +1,166 @@
+"""The heuristic catalog (cypher/heuristics/*.cypher) and running one heuristic read-only.
+
+Every heuristic returns rows (entity_kind, entity_id, score, evidence). The runner supplies
+`as_of`, `window_s` and `max_evidence`; each file declares its own tuning parameters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, Query, RoutingControl
+from neo4j.exceptions import Neo4jError
+
+from cypher.catalog import CypherFile, load_dir, package_dir
+from cypher.errors import CatalogError, ParameterError, QueryFailedError
+from cypher.params import ParamSet
+from cypher.readonly import write_clauses
+
+IMPLICIT = frozenset({"as_of", "window_s", "max_evidence"})
+SEVERITIES = ("low", "medium", "high")
+ENTITY_KINDS = ("account", "person", "phone", "device")
+MAX_EVIDENCE = 25
+ROW_KEYS = ("entity_kind", "entity_id", "score", "evidence")
+
+
+@dataclass(frozen=True)
+class Heuristic:
+    file: CypherFile
+
+    @property
+    def name(self) -> str:
+        return self.file.name
+
+    @property
+    def severity(self) -> str:
+        return self.file.tag("severity")
+
+    @property
+    def entity(self) -> str:
+        return self.file.tag("entity")
+
+    @property
+    def scheme(self) -> str:
+        return self.file.tag("scheme", "any")
+
+    @property
+    def title(self) -> str:
+        return self.file.tag("title", self.name)
+
+    @property
+    def params(self) -> ParamSet:
+        return self.file.params
+
+
+def _check(h: Heuristic) -> Heuristic:
+    src = h.file.source
+    if h.severity not in SEVERITIES:
+        raise CatalogError(f"{src}: @severity must be one of {', '.join(SEVERITIES)}")
+    if h.entity not in ENTITY_KINDS:
+        raise CatalogError(f"{src}: @entity must be one of {', '.join(ENTITY_KINDS)}")
+    bad = write_clauses(h.file.body)
+    if bad:
+        raise CatalogError(f"{src}: a heuristic only reads; found {', '.join(bad)}")
+    return h
+
+
+def load_heuristics(directory: Path | None = None) -> dict[str, Heuristic]:
+    files = load_dir(directory or package_dir("heuristics"), implicit=IMPLICIT)
+    return {name: _check(Heuristic(cf)) for name, cf in files.items()}
+
+
+@dataclass
+class Hit:
+    entity_kind: str
+    entity_id: str
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+
+def merge_hits(rows: Iterable[Mapping[str, Any]], *, max_evidence: int = MAX_EVIDENCE
+               ) -> list[Hit]:
+    """One hit per entity: the highest score, the union of evidence (first seen first).
+
+    A heuristic may find one entity several times (two shared devices, two rings); the
+    signal is about the entity, so the rows fold into one.
+    """
+    by_key: dict[tuple[str, str], Hit] = {}
+    for row in rows:
+        missing = [k for k in ROW_KEYS if k not in row]
+        if missing:
+            raise QueryFailedError(f"heuristic row lacks {', '.join(missing)}")
+        kind, eid = str(row["entity_kind"]), row["entity_id"]
+        if kind not in ENTITY_KINDS or not eid:
+            raise QueryFailedError(f"heuristic row names a bad entity: {kind!r} {eid!r}")
+        score = min(1.0, max(0.0, float(row["score"] or 0.0)))
+        evidence = [str(x) for x in (row["evidence"] or []) if x is not None]
+        hit = by_key.get((kind, eid))
+        if hit is None:
+            by_key[(kind, eid)] = Hit(kind, str(eid), score, evidence[:max_evidence])
+            continue
+        hit.score = max(hit.score, score)
+        seen = set(hit.evidence)
+        for x in evidence:
+            if len(hit.evidence) >= max_evidence:
+                break
+            if x not in seen:
+                hit.evidence.append(x)
+                seen.add(x)
+    return sorted(by_key.values(), key=lambda h: (-h.score, h.entity_kind, h.entity_id))
+
+
+def parse_overrides(texts: Iterable[str]) -> dict[str, dict[str, str]]:
+    """`heuristic.param=value` strings into {heuristic: {param: text}}."""
+    out: dict[str, dict[str, str]] = {}
+    for text in texts:
+        key, sep, value = text.partition("=")
+        name, dot, param = key.strip().partition(".")
+        if not sep or not dot or not name or not param:
+            raise ParameterError(f"--param {text!r}: expected heuristic.name=value")
+        out.setdefault(name, {})[param] = value
+    return out
+
+
+def resolve_params(heuristics: Mapping[str, Heuristic], texts: Mapping[str, Mapping[str, str]]
+                   ) -> dict[str, dict[str, Any]]:
+    """Validated parameters for every heuristic: defaults with the overrides applied."""
+    unknown = sorted(set(texts) - set(heuristics))
+    if unknown:
+        raise ParameterError(f"--param names unknown heuristic(s): {', '.join(unknown)}")
+    out: dict[str, dict[str, Any]] = {}
+    for name, h in heuristics.items():
+        given = h.params.parse_texts(texts.get(name, {}), context=f"heuristic {name}")
+        out[name] = h.params.validate(given, context=f"heuristic {name}")
+    return out
+
+
+@dataclass
+class HeuristicRun:
+    name: str
+    hits: list[Hit]
+    rows: int
+    seconds: float
+    profile: dict[str, Any] | None = None
+
+
+def run_heuristic(driver: Driver, database: str, h: Heuristic, params: Mapping[str, Any], *,
+                  as_of: int, window_s: int, profile: bool = False,
+                  timeout_s: float | None = None) -> HeuristicRun:
+    """Run one heuristic in a READ transaction and fold its rows into hits."""
+    full = {**params, "as_of": as_of, "window_s": window_s, "max_evidence": MAX_EVIDENCE}
+    text = ("PROFILE " if profile else "") + h.file.body
+    t0 = time.monotonic()
+    try:
+        records, summary, _ = driver.execute_query(
+            Query(text, timeout=timeout_s), full, database_=database, routing_=RoutingControl.READ
+        )
+    except Neo4jError as e:
+        raise QueryFailedError(f"heuristic {h.name}: {e.code}: {e.message}") from e
+    seconds = time.monotonic() - t0
+    hits = merge_hits(r.data() for r in records)
+    return HeuristicRun(h.name, hits, len(records), seconds,
+                        summary.profile if profile else None)
