@@ -1,0 +1,139 @@
+"""What the CLI commands do, given settings: export, then train / score / cluster /
+evaluate. Kept apart from `gnn.cli` so the CLI module imports nothing heavy."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fraudgraph.settings import Settings
+from gnn.timed import TimedSnapshot
+
+log = logging.getLogger(__name__)
+
+
+def cache_dir(s: Settings) -> Path:
+    return s.var_dir / "cache"
+
+
+def models_root(s: Settings) -> Path:
+    return s.var_dir / "models"
+
+
+def load_snapshot(no_cache: bool = False, s: Settings | None = None
+                  ) -> tuple[TimedSnapshot, Settings]:
+    from fraudgraph.cli import settings
+    from fraudgraph.db import open_driver
+    from gnn.export import export_snapshot
+
+    s = s or settings()
+    with open_driver(s) as driver:
+        snap = export_snapshot(driver, s.neo4j_database,
+                               cache_dir=None if no_cache else cache_dir(s))
+    return snap, s
+
+
+def signal_source(s: Settings, snap: TimedSnapshot) -> Any:
+    """Heuristic scores as of a cut-off, run read-only against the graph."""
+    from fraudgraph.db import open_driver
+    from gnn.heuristic_source import heuristic_signals
+
+    def at(cutoff: float) -> dict[str, np.ndarray]:
+        with open_driver(s) as driver:
+            return heuristic_signals(driver, s.neo4j_database, snap, cutoff)
+
+    return at
+
+
+def run_train(snap: TimedSnapshot, s: Settings, *, window_days: float = 28.0,
+              epochs: int = 60, model: str = "hetero_sage", hidden: int = 32,
+              cut: tuple[float | None, float | None, float | None] = (None, None, None),
+              threads: int = 2, progress: bool = True, heuristics: bool = True,
+              use_signals: bool = False) -> dict[str, Any]:
+    from gnn.fit import GnnConfig
+    from gnn.labels import Cutoffs, default_cutoffs
+    from gnn.pipeline import TrainOptions, train_pipeline
+
+    cutoffs = None
+    if any(c is not None for c in cut):
+        d = default_cutoffs(cut[2] or snap.latest_time() + 1.0, window_days)
+        cutoffs = Cutoffs(cut[0] or d.t1, cut[1] or d.t2, cut[2] or d.t3)
+    opts = TrainOptions(window_days=window_days, cutoffs=cutoffs, threads=threads,
+                        progress=progress, use_signals=use_signals,
+                        signals_at=signal_source(s, snap) if heuristics or use_signals else None,
+                        gnn=GnnConfig(model=model, hidden=hidden, epochs=epochs))
+    return train_pipeline(snap, models_root(s), opts)
+
+
+def run_score(snap: TimedSnapshot, s: Settings, *, version: str | None = None,
+              threads: int = 2, progress: bool = True) -> tuple[Any, int, float]:
+    from fraudgraph.db import open_driver
+    from gnn.pipeline import score_snapshot, write_scores
+    from gnn.registry import resolve
+
+    result = score_snapshot(snap, resolve(models_root(s), version), threads=threads,
+                            signals_at=signal_source(s, snap))
+    t0 = time.perf_counter()
+    with open_driver(s) as driver:
+        written = write_scores(driver, s.neo4j_database, result, progress=progress)
+    return result, written, time.perf_counter() - t0
+
+
+def scores_array(snap: TimedSnapshot, scores: dict[str, float]) -> np.ndarray:
+    return np.array([scores.get(i, np.nan) for i in snap.nodes["Account"]], dtype=np.float64)
+
+
+def run_clusters(snap: TimedSnapshot, s: Settings, *, threshold: float | None = None,
+                 min_size: int = 3, window_days: float = 7.0) -> Any:
+    from datetime import UTC, datetime
+
+    from fraudgraph.db import open_driver
+    from gnn.cluster_run import build_clusters
+    from gnn.cluster_store import previous_clusters, read_scores, write_clusters
+    from gnn.clusters import ClusterConfig
+    from gnn.errors import GnnError
+
+    cfg = ClusterConfig(min_size=min_size, window_days=window_days)
+    with open_driver(s) as driver:
+        scores = read_scores(driver, s.neo4j_database)
+        if not scores:
+            raise GnnError("no account has a gnn_score yet; run `fraudgraph score` first")
+        previous = previous_clusters(driver, s.neo4j_database)
+        run = build_clusters(snap, scores_array(snap, scores), previous, cfg, threshold)
+        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        write_clusters(driver, s.neo4j_database, run.clusters, run_id)
+    return run
+
+
+def run_eval(snap: TimedSnapshot, s: Settings, *, truth: Path | None, version: str | None = None,
+             weeks: int = 3) -> dict[str, Any]:
+    from fraudgraph.db import open_driver
+    from fraudgraph.pseudonym import Pseudonymiser
+    from gnn.cluster_store import previous_clusters
+    from gnn.clusters import ClusterConfig
+    from gnn.evaluate import clusters_vs_truth, emerging_backtest, model_metrics
+    from gnn.pipeline import score_snapshot
+    from gnn.registry import resolve
+
+    directory = resolve(models_root(s), version)
+    pseudo = Pseudonymiser(s.pseudonym_key.get_secret_value())
+    result = model_metrics(directory, snap, truth, pseudo, s.var_dir / "reports")
+    with open_driver(s) as driver:
+        current = previous_clusters(driver, s.neo4j_database)
+    if truth is not None and current:
+        result["clusters"] = clusters_vs_truth(snap, [sorted(m) for m in current.values()],
+                                               truth, pseudo)
+    else:
+        result["clusters"] = {"note": "no clusters in the graph (run `fraudgraph clusters`)"
+                              if not current else "no truth directory given"}
+
+    def score_at(cutoff: float) -> np.ndarray:
+        return score_snapshot(snap, directory, cutoff=cutoff,
+                              signals_at=signal_source(s, snap)).scores
+
+    result["emerging"] = emerging_backtest(snap, score_at, ClusterConfig(), weeks=weeks)
+    return result
