@@ -28,7 +28,7 @@ def settings() -> Settings:
         neo4j_uri=None,
         var_dir=Path(os.environ.get("FRAUDGRAPH_TEST_VAR_DIR", REPO_ROOT / "var" / "test")),
         bolt_port=port,
-        http_port=port - 7688 + 7475,
+        http_port=int(os.environ.get("FRAUDGRAPH_TEST_HTTP_PORT", port - 7688 + 7475)),
         heap_size="2g",
         pagecache_size="1g",
         pseudonym_key=TEST_KEY,  # type: ignore[arg-type]
