@@ -27,7 +27,7 @@ from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, Se
 from tqdm import tqdm
 
 from fraudgraph.errors import GraphUnavailableError
-from fraudgraph.pseudonym import Pseudonymiser
+from fraudgraph.pseudonym import Pseudonymiser, scrub_text
 from graph_loader.errors import GraphLoaderError
 from graph_loader.feeds import FEEDS, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
@@ -137,9 +137,13 @@ def _redacted(feed: Feed, raw: dict[str, Any] | None, pseudo: Pseudonymiser) -> 
              "caller_phone": "phone", "entity_id": "person"}
     out: dict[str, str] = {}
     for k, v in raw.items():
-        s = "" if v is None else str(v)
+        # Undecodable input bytes arrive as surrogates, which the UTF-8 rejects file
+        # cannot hold: replace them, or one bad byte would abort the whole load.
+        s = "" if v is None else str(v).encode("utf-8", "replace").decode()
         if k in feed.personal and s:
-            s = pseudo(kinds.get(k, "person"), s.encode("utf-8", "replace").decode())
+            s = pseudo(kinds.get(k, "person"), s)
+        elif s:
+            s = scrub_text(s, pseudo)  # free text (a list reason) may quote identifiers
         out[k] = s[:200]
     return json.dumps(out, ensure_ascii=False)
 
