@@ -7,8 +7,8 @@ clusters and evaluation, with times, peak RSS and every model's metrics.
 
 The world must already be loaded into the Neo4j the settings point at (``--world`` only
 names its ``truth/``). ``--score-accounts N`` also times scoring N accounts on the
-loaded snapshot tiled to that size (compute only; the Neo4j write rate measured on the
-real world is reported next to it).
+loaded snapshot tiled to that size (compute only, heuristic signals from the latest
+detect run; the Neo4j write rate measured on the real world is reported next to it).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from gnn.commands import signal_source
 from gnn.evaluate import clusters_vs_truth, emerging_backtest, model_metrics
 from gnn.export import export_snapshot
 from gnn.fit import GnnConfig
+from gnn.heuristic_source import detect_run_signals
 from gnn.pipeline import TrainOptions, score_snapshot, train_pipeline, write_scores
 from gnn.snapshot import EdgeSet
 from gnn.timed import TimedSnapshot
@@ -115,7 +116,8 @@ def score_only(args: argparse.Namespace, s: Any) -> None:
     big = tile(snap, copies)
     del snap
     stages = Stages()
-    res = score_snapshot(big, directory, threads=args.threads)
+    res = score_snapshot(big, directory, threads=args.threads,
+                         signals_at=lambda c: detect_run_signals(big, c) or {})
     stages.done("score_tiled_compute")
     out = {"model": directory.name, "accounts": len(res.ids), "copies": copies,
            "stages": stages.rows, "peak_rss_mb": peak_rss_mb(),
@@ -136,7 +138,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--window-days", type=float, default=28.0)
     ap.add_argument("--no-heuristics", action="store_true")
-    ap.add_argument("--signals", action="store_true", help="heuristic scores as features")
+    ap.add_argument("--no-signals", dest="signals", action="store_false",
+                    help="no heuristic scores as model features")
     ap.add_argument("--score-accounts", type=int, default=0)
     ap.add_argument("--weeks", type=int, default=3, help="emerging-scheme backtest windows")
     ap.add_argument("--score-only", metavar="DATA_HASH",
@@ -208,7 +211,7 @@ def main() -> None:
         big = tile(snap, copies)
         stages.restart()
         res = score_snapshot(big, directory, threads=args.threads,
-                             signals_at=None if not args.signals else signals_at)
+                             signals_at=lambda c: detect_run_signals(big, c) or {})
         stages.done("score_tiled_compute")
         n = len(res.ids)
         result["score_tiled"] = {"accounts": n, "compute_s": stages.rows[

@@ -68,7 +68,7 @@ def train(
         help="run the Cypher heuristics as of T2 for the heuristics-only baseline")] = True,
     signals: Annotated[bool, typer.Option(
         help="also use heuristic scores as model features (see gnn/heuristic_source.py)")]
-    = False,
+    = True,
     no_cache: NoCache = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the manifest here")]
     = None,
@@ -146,7 +146,7 @@ def eval_models(
     result = run_eval(snap, s, truth=truth, version=version, weeks=weeks)
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(json.dumps(result, indent=2, default=float))
-    for section in ("reported", "truth", "truth_hidden"):
+    for section in ("reported", "reported_active", "truth", "truth_hidden"):
         for name, m in result.get(section, {}).items():
             pr = m.get("pr_auc")
             typer.echo(f"{section:12s} {name:12s} PR-AUC {pr if pr is None else round(pr, 4)}"

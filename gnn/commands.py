@@ -38,11 +38,16 @@ def load_snapshot(no_cache: bool = False, s: Settings | None = None
 
 
 def signal_source(s: Settings, snap: TimedSnapshot) -> Any:
-    """Heuristic scores as of a cut-off, run read-only against the graph."""
+    """Heuristic scores as of a cut-off: the latest detect run's signals when it ran as
+    of that cut-off, else the heuristics run read-only against the graph."""
     from fraudgraph.db import open_driver
-    from gnn.heuristic_source import heuristic_signals
+    from gnn.heuristic_source import detect_run_signals, heuristic_signals
 
     def at(cutoff: float) -> dict[str, np.ndarray]:
+        stored = detect_run_signals(snap, cutoff)
+        if stored is not None:
+            log.info("heuristic signals from the latest detect run")
+            return stored
         with open_driver(s) as driver:
             return heuristic_signals(driver, s.neo4j_database, snap, cutoff)
 
@@ -53,7 +58,7 @@ def run_train(snap: TimedSnapshot, s: Settings, *, window_days: float = 28.0,
               epochs: int = 60, model: str = "hetero_sage", hidden: int = 32,
               cut: tuple[float | None, float | None, float | None] = (None, None, None),
               threads: int = 2, progress: bool = True, heuristics: bool = True,
-              use_signals: bool = False) -> dict[str, Any]:
+              use_signals: bool = True) -> dict[str, Any]:
     from gnn.fit import GnnConfig
     from gnn.labels import Cutoffs, default_cutoffs
     from gnn.pipeline import TrainOptions, train_pipeline

@@ -5,7 +5,9 @@ plus cluster quality and the emerging-scheme backtest.
 Reported labels: positives are accounts first reported in [T2, T3) (`gnn.labels`).
 Truth labels: the same test accounts (unknown at T2), positive if the generator made
 them fraud, reported or not. ``truth_hidden`` restricts positives to fraud that is
-never reported, the case a graph model exists for.
+never reported, the case a graph model exists for. ``reported_active`` keeps only the
+reported positives whose fraud had begun before T2 (the rest left no trace a model
+scoring at T2 could see) and drops the others from the ranking.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ def model_metrics(directory: Path, snapshot: TimedSnapshot, truth_dir: Path | No
         hidden = fraud.astype(bool) & ~np.isfinite(truth.known_at[at])
         keep = ~fraud.astype(bool) | hidden
         out["truth"] = {k: metric_row(fraud, s) for k, s in scores.items()}
+        began = truth.active_from[at] < float(manifest["cutoffs"]["t2"])
+        visible = ~y.astype(bool) | began
+        out["reported_active"] = {k: metric_row(y[visible], s[visible])
+                                  for k, s in scores.items()}
         out["truth_hidden"] = {k: metric_row(hidden[keep].astype(np.int64), s[keep])
                                for k, s in scores.items()}
         out["truth_matched_accounts"] = truth.matched

@@ -68,6 +68,8 @@ NODE_QUERIES: tuple[NodeQuery, ...] = (
               (("list", "n.list"), ("entity_kind", "n.entity_kind"))),
     NodeQuery("Signal", (("score", "n.score"),), (("heuristic", "n.heuristic"),),
               where="WHERE n.run_id = $run_id"),
+    NodeQuery("DetectRun", (("as_of", "n.as_of"), ("window_s", "n.window_s")),
+              where="WHERE n.id = $run_id"),
 )
 
 _TARGETS = ("Account", "Person", "Phone", "Device")

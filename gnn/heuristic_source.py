@@ -6,10 +6,10 @@ Signals of a `fraudgraph detect` run were computed as of that run and may have s
 later data. Hits on persons, phones and devices count for the accounts linked to them
 (held, held by a holder of the phone, logged in from the device).
 
-As *model features* these scores are off by default: some heuristics contain the
-account's own label (`list_proximity` scores a black-listed account itself at hop 0;
-`victim_fan_in` counts the victims of its own incidents), so a model fitted on them
-learns the label, not the behaviour. ``TrainOptions.use_signals`` turns them on.
+As *model features* (``TrainOptions.use_signals``) the heuristics that contain the
+account's own label are left out: `list_proximity` scores a black-listed account itself
+at hop 0 and `victim_fan_in` counts the victims of its own incidents, so a model fitted
+on them would learn the label, not the behaviour.
 """
 
 from __future__ import annotations
@@ -24,6 +24,14 @@ from gnn.timed import TimedSnapshot, as_of
 
 log = logging.getLogger(__name__)
 DAY_S = 86_400
+SELF_LABEL_HEURISTICS = frozenset({"list_proximity", "victim_fan_in"})
+
+
+def feature_signals(signals: dict[str, np.ndarray] | None) -> dict[str, np.ndarray] | None:
+    """The signals a model may use as features (no self-label heuristics)."""
+    if signals is None:
+        return None
+    return {k: v for k, v in signals.items() if k not in SELF_LABEL_HEURISTICS}
 
 
 def _accounts_of(snap: TimedSnapshot, kind: str) -> dict[str, np.ndarray] | None:
@@ -53,6 +61,58 @@ def _accounts_of(snap: TimedSnapshot, kind: str) -> dict[str, np.ndarray] | None
     return None
 
 
+def _fold(snap: TimedSnapshot, kind: str, ids: list[str], scores: np.ndarray,
+          col: np.ndarray, links: dict[str, dict[str, np.ndarray] | None],
+          index: dict[str, int]) -> None:
+    """Max-fold hits on entities of ``kind`` into the per-account column."""
+    if kind == "account":
+        for eid, sc in zip(ids, scores.tolist(), strict=True):
+            i = index.get(eid)
+            if i is not None:
+                col[i] = max(col[i], sc)
+        return
+    if kind not in links:
+        links[kind] = _accounts_of(snap, kind)
+    table = links[kind] or {}
+    for eid, sc in zip(ids, scores.tolist(), strict=True):
+        accs = table.get(eid)
+        if accs is not None:
+            col[accs] = np.maximum(col[accs], sc)
+
+
+def detect_run_signals(snapshot: TimedSnapshot, cutoff: float, slack_s: float = DAY_S
+                       ) -> dict[str, np.ndarray] | None:
+    """The latest `fraudgraph detect` run's signals, if that run looked at the data as of
+    the cut-off (its ``as_of`` within ``slack_s`` before it, never after): scoring "now"
+    then needs no heuristic queries. None when there is no such run."""
+    as_ofs = snapshot.node_attr("DetectRun", "as_of")
+    if as_ofs is None or as_ofs.size == 0 or not np.isfinite(as_ofs[0]):
+        return None
+    run_as_of = float(as_ofs[0])
+    if not cutoff - 1 - slack_s <= run_as_of < cutoff:
+        return None
+    names = snapshot.node_attr("Signal", "heuristic")
+    scores = snapshot.node_attr("Signal", "score")
+    out: dict[str, np.ndarray] = {}
+    if names is None or scores is None:
+        return out
+    links: dict[str, dict[str, np.ndarray] | None] = {}
+    snap = as_of(snapshot, cutoff)
+    index = snapshot.index("Account")
+    for target, kind in (("Account", "account"), ("Person", "person"), ("Phone", "phone"),
+                         ("Device", "device")):
+        es = snapshot.edge(("Signal", "FLAGS", target))
+        if es is None or not len(es):
+            continue
+        ids = [snapshot.nodes[target][i] for i in es.dst.tolist()]
+        for name in np.unique(names[es.src]).tolist():
+            sel = names[es.src] == name
+            col = out.setdefault(str(name), np.zeros(snapshot.count("Account")))
+            _fold(snap, kind, [i for i, k in zip(ids, sel.tolist(), strict=True) if k],
+                  np.nan_to_num(scores[es.src[sel]], nan=1.0), col, links, index)
+    return out
+
+
 def heuristic_signals(driver: Driver, database: str, snapshot: TimedSnapshot, cutoff: float,
                       window_days: float = 30.0, only: list[str] | None = None
                       ) -> dict[str, np.ndarray]:
@@ -78,18 +138,12 @@ def heuristic_signals(driver: Driver, database: str, snapshot: TimedSnapshot, cu
             log.warning("heuristic %s skipped: %s", name, e)
             continue
         col = np.zeros(n)
+        by_kind: dict[str, list[tuple[str, float]]] = {}
         for hit in run.hits:
-            if hit.entity_kind == "account":
-                i = index.get(hit.entity_id)
-                if i is not None:
-                    col[i] = max(col[i], hit.score)
-                continue
-            if hit.entity_kind not in links:
-                links[hit.entity_kind] = _accounts_of(snap, hit.entity_kind)
-            table = links[hit.entity_kind] or {}
-            accs = table.get(hit.entity_id)
-            if accs is not None:
-                col[accs] = np.maximum(col[accs], hit.score)
+            by_kind.setdefault(hit.entity_kind, []).append((hit.entity_id, hit.score))
+        for kind, hits in by_kind.items():
+            _fold(snap, kind, [h[0] for h in hits], np.array([h[1] for h in hits]), col, links,
+                  index)
         out[name] = col
         log.info("heuristic %s as of %d: %d hits in %.1f s", name, int(cutoff), len(run.hits),
                  time.monotonic() - t0)

@@ -32,6 +32,7 @@ from gnn.baselines import (
 )
 from gnn.errors import GnnError
 from gnn.fit import GnnConfig, fit_gnn, new_model, score_accounts
+from gnn.heuristic_source import feature_signals
 from gnn.labels import Cutoffs, choose_cutoffs, first_known, time_split
 from gnn.model_io import load_gnn, save_gnn
 from gnn.prepare import (
@@ -99,8 +100,9 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
     sig2 = opt.signals_at(cut.t2) if opt.signals_at is not None else None
     sig1 = opt.signals_at(cut.t1) if opt.signals_at is not None and opt.use_signals else None
     t = _stage(timings, "heuristics", t)
-    v1 = cutoff_view(snapshot, cut.t1, opt.window_days, sig1)
-    v2 = cutoff_view(snapshot, cut.t2, opt.window_days, sig2 if opt.use_signals else None)
+    v1 = cutoff_view(snapshot, cut.t1, opt.window_days, feature_signals(sig1))
+    v2 = cutoff_view(snapshot, cut.t2, opt.window_days,
+                     feature_signals(sig2) if opt.use_signals else None)
     t = _stage(timings, "features", t)
 
     extra = ("signal",) if opt.use_signals else ()
@@ -181,7 +183,7 @@ def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | 
     if manifest.get("use_signals"):
         if signals_at is None:
             raise GnnError("this model uses heuristic signals: scoring needs them too")
-        signals = signals_at(when)
+        signals = feature_signals(signals_at(when))
     view = cutoff_view(snapshot, when, float(manifest["window_days"]), signals)
     std = Standardiser.from_dict(manifest["standardiser"])
     data = gnn_data(view, list(manifest["features"]["gnn"]), std)

@@ -115,8 +115,8 @@ class SparseGraph:
     def softmax(self, scores: Tensor) -> Tensor:
         """Softmax of per-edge ``scores`` [E, H] over each target's in-edges."""
         peak = self._segment(scores.detach(), "max")
-        ex = (scores - peak[self.row]).exp()
-        return ex / (self._segment(ex, "sum")[self.row] + 1e-16)
+        ex = (scores - peak.index_select(0, self.row)).exp()
+        return ex / (self._segment(ex, "sum").index_select(0, self.row) + 1e-16)
 
     def attention(self, scores: Tensor, values: Tensor) -> Tensor:
         """``sum_j softmax_j(scores[j->i, h]) * values[j, h]`` for scores [E, H], values
@@ -126,7 +126,7 @@ class SparseGraph:
         ``weighted_sum(softmax(scores), values)``, about 3x cheaper on the softmax.
         """
         peak = self._segment(scores.detach(), "max")
-        ex = (scores - peak[self.row]).exp()
+        ex = (scores - peak.index_select(0, self.row)).exp()
         total = self._segment(ex, "sum")
         return self.weighted_sum(ex, values) / (total.unsqueeze(-1) + 1e-16)
 
