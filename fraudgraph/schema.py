@@ -39,9 +39,13 @@ def schema_version(driver: Driver, database: str) -> int | None:
 def reset_data(driver: Driver, database: str) -> int:
     """Delete every node and relationship in batches; constraints and indexes stay."""
     # CALL { } IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
+    # Relationships go first, in bounded batches: DETACH DELETE of a hub account would
+    # put all of its (possibly millions of) relationships in one transaction.
     with driver.session(database=database) as session:
+        session.run(
+            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
+        ).consume()
         summary = session.run(
-            "MATCH (n) WHERE NOT n:Meta "
-            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            "MATCH (n) WHERE NOT n:Meta CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS"
         ).consume()
     return int(summary.counters.nodes_deleted)
