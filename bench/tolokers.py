@@ -180,7 +180,9 @@ def compare(result: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
             continue
         out[name] = {
             "roc_auc_mean": now["roc_auc_mean"],
+            "roc_auc_std": now["roc_auc_std"],
             "baseline": before["roc_auc_mean"],
+            "baseline_std": before["roc_auc_std"],
             "delta": now["roc_auc_mean"] - before["roc_auc_mean"],
             "train_seconds_total": now["train_seconds_total"],
             "baseline_train_seconds_total": before.get("train_seconds_total"),
