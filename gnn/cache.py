@@ -22,6 +22,7 @@ from neo4j import Driver
 
 from gnn.snapshot import EdgeSet
 from gnn.timed import TimedSnapshot
+from graph_loader.load import graph_counts
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +34,7 @@ SEP = "::"
 
 
 def data_fingerprint(driver: Driver, database: str) -> dict[str, Any]:
-    nodes: dict[str, int] = {}
-    rels: dict[str, int] = {}
-    # Labels and types are literals of this module, never user input.
-    for label in LABELS:
-        recs, _, _ = driver.execute_query(f"MATCH (n:{label}) RETURN count(n) AS c",
-                                          database_=database, routing_="r")
-        nodes[label] = int(recs[0]["c"])
-    for rel in REL_TYPES:
-        recs, _, _ = driver.execute_query(f"MATCH ()-[r:{rel}]->() RETURN count(r) AS c",
-                                          database_=database, routing_="r")
-        rels[rel] = int(recs[0]["c"])
+    nodes, rels = graph_counts(driver, database, LABELS, REL_TYPES)
     recs, _, _ = driver.execute_query(
         "MATCH (b:LoadBatch) RETURN count(b) AS n, sum(b.rows_done) AS rows, "
         "toString(max(b.updated_at)) AS last", database_=database, routing_="r")

@@ -297,13 +297,17 @@ class LoadInterrupted(GraphLoaderError):
     """Raised by stop_after_batches (crash simulation in tests)."""
 
 
-def graph_counts(driver: Driver, database: str) -> tuple[dict[str, int], dict[str, int]]:
-    labels = ["Account", "Person", "Phone", "Device", "Bank", "Incident", "ListEntry"]
-    rels = ["TRANSFERRED", "HOLDS", "AT_BANK", "USED", "SIM_EVENT", "HAS_PHONE", "CALLED",
-            "VICTIM", "BENEFICIARY", "CALLER", "LISTS"]
+LOAD_LABELS = ("Account", "Person", "Phone", "Device", "Bank", "Incident", "ListEntry")
+LOAD_RELS = ("TRANSFERRED", "HOLDS", "AT_BANK", "USED", "SIM_EVENT", "HAS_PHONE", "CALLED",
+             "VICTIM", "BENEFICIARY", "CALLER", "LISTS")
+
+
+def graph_counts(driver: Driver, database: str, labels: tuple[str, ...] = LOAD_LABELS,
+                 rels: tuple[str, ...] = LOAD_RELS) -> tuple[dict[str, int], dict[str, int]]:
+    """Node counts per label and relationship counts per type (count-store look-ups)."""
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}
-    # Count-store look-ups: label and type are literals here, never user input.
+    # Labels and types are literals of the callers, never user input.
     for lb in labels:
         recs, _, _ = driver.execute_query(f"MATCH (n:{lb}) RETURN count(n) AS c",
                                           database_=database, routing_="r")
