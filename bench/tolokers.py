@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from gnn.models import HOMOGENEOUS_MODELS, build_model
+from gnn.models import HOMOGENEOUS_MODELS, ResidualGNN, build_model
 from gnn.training import TrainConfig, evaluate, fit
 
 log = logging.getLogger("bench.tolokers")
@@ -109,20 +109,17 @@ def run_model(
     name: str, data: Tolokers, hp: HParams, splits: list[int], device: torch.device, seed: int
 ) -> dict[str, Any]:
     """Train one fresh model per split; test ROC-AUC at the best validation epoch."""
-    probe = build_model(name, data.x.size(1))
+    def make() -> ResidualGNN:
+        return build_model(name, data.x.size(1), hidden=hp.hidden, num_layers=hp.layers,
+                           dropout=hp.dropout, heads=hp.heads)
+
+    probe = make()
     graph = probe.graph(data.edge_index, data.num_nodes).to(device)
     x, y = data.x.to(device), data.y.to(device)
     per_split: list[dict[str, float]] = []
     for split in tqdm(splits, desc=name, leave=False):
         torch.manual_seed(seed + split)
-        model = build_model(
-            name,
-            data.x.size(1),
-            hidden=hp.hidden,
-            num_layers=hp.layers,
-            dropout=hp.dropout,
-            heads=hp.heads,
-        ).to(device)
+        model = make().to(device)
         train_m, val_m = data.train_masks[split].to(device), data.val_masks[split].to(device)
         test_m = data.test_masks[split].to(device)
         cfg = TrainConfig(
