@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import cache
-from importlib import resources
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
@@ -20,6 +19,7 @@ from neo4j.exceptions import (
 )
 
 from api.errors import Unavailable
+from cypher import statement
 from fraudgraph.db import credentials
 from fraudgraph.errors import GraphUnavailableError
 from fraudgraph.settings import Settings
@@ -40,7 +40,7 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
 @cache
 def cypher(name: str) -> str:
     """The text of cypher/api/<name>.cypher (read once)."""
-    return resources.files("cypher").joinpath(f"api/{name}.cypher").read_text()
+    return statement(f"api/{name}")
 
 
 def make_async_driver(settings: Settings, *, max_pool: int = 100) -> AsyncDriver:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-EVAL_GROUP = "eval"
+from fraudgraph.cli import eval_group
 
 
 def register(app: typer.Typer) -> None:
@@ -19,14 +19,6 @@ def register(app: typer.Typer) -> None:
     eval_app.command("heuristics")(eval_heuristics)
 
 
-def eval_group(app: typer.Typer) -> typer.Typer:
-    """The shared `fraudgraph eval` group: found if another package made it, else created."""
-    for info in app.registered_groups:
-        if info.name == EVAL_GROUP and info.typer_instance is not None:
-            return info.typer_instance
-    group = typer.Typer(no_args_is_help=True, help="Evaluate detectors against ground truth")
-    app.add_typer(group, name=EVAL_GROUP)
-    return group
 
 
 def _params(texts: list[str] | None) -> dict[str, str]:

@@ -107,6 +107,16 @@ def reset(
     echo(f"deleted {n} nodes; schema kept")
 
 
+def eval_group(app: typer.Typer) -> typer.Typer:
+    """The shared `fraudgraph eval` group: found if another package made it, else created."""
+    for info in app.registered_groups:
+        if info.name == "eval" and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(no_args_is_help=True, help="Evaluate detectors against ground truth")
+    app.add_typer(group, name="eval")
+    return group
+
+
 def _register_packages() -> None:
     # Each package owns its commands; registration only defines them (no heavy imports).
     from api.cli import register as register_api

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 from neo4j import Driver
+
+from cypher import statement
 
 SCHEMA_VERSION = 1
 
 
 def statements() -> list[str]:
-    text = resources.files("cypher").joinpath("schema/schema.cypher").read_text()
+    text = statement("schema/schema")
     lines = [ln for ln in text.splitlines() if not ln.strip().startswith("//")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 

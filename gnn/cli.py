@@ -14,8 +14,9 @@ from typing import Annotated
 
 import typer
 
+from fraudgraph.cli import eval_group
+
 log = logging.getLogger(__name__)
-EVAL_GROUP = "eval"
 
 
 def register(app: typer.Typer) -> None:
@@ -25,14 +26,6 @@ def register(app: typer.Typer) -> None:
     eval_group(app).command("models")(eval_models)
 
 
-def eval_group(app: typer.Typer) -> typer.Typer:
-    """The shared `fraudgraph eval` group: found if another package made it, else created."""
-    for info in app.registered_groups:
-        if info.name == EVAL_GROUP and info.typer_instance is not None:
-            return info.typer_instance
-    group = typer.Typer(no_args_is_help=True, help="Evaluate detectors against ground truth")
-    app.add_typer(group, name=EVAL_GROUP)
-    return group
 
 
 NoCache = Annotated[bool, typer.Option("--no-cache", help="re-export even if data is unchanged")]

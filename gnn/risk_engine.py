@@ -14,13 +14,13 @@ import logging
 import threading
 import time
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from neo4j import Driver, ManagedTransaction
 
+from cypher import statement
 from gnn.export import export_snapshot
 from gnn.propagation import (
     IncrementalPropagation,
@@ -45,7 +45,7 @@ WRITE_BATCH = 10_000
 
 @cache
 def _cypher(name: str) -> str:
-    return resources.files("cypher").joinpath(f"risk/{name}.cypher").read_text()
+    return statement(f"risk/{name}")
 
 
 def heuristic_evidence(snapshot: GraphSnapshot, label: str) -> np.ndarray:

@@ -16,7 +16,6 @@ import queue
 import threading
 import time
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 from tqdm import tqdm
 
+from cypher import statement
 from fraudgraph.errors import GraphUnavailableError
 from fraudgraph.pseudonym import Pseudonymiser, scrub_text
 from graph_loader.errors import GraphLoaderError
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 @functools.cache
 def cypher(name: str) -> str:
-    return resources.files("cypher").joinpath(f"load/{name}.cypher").read_text()
+    return statement(f"load/{name}")
 
 
 class _Writer:
