@@ -18,6 +18,7 @@ _BANK = re.compile(r"^[A-Z0-9_]{2,16}$")
 _DEVICE = re.compile(r"^[\x21-\x7e]{1,128}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\-()]")
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def _text(value: object) -> str:
@@ -29,7 +30,9 @@ def _text(value: object) -> str:
         except UnicodeDecodeError as e:
             raise FieldError("not valid UTF-8") from e
     s = str(value)
-    if any(0xDC80 <= ord(c) <= 0xDCFF for c in s):
+    # Undecodable bytes arrive as lone surrogates (surrogateescape); ASCII, the common
+    # case, cannot hold one, and the check runs on every field of every row.
+    if not s.isascii() and _UNDECODED.search(s):
         raise FieldError("not valid UTF-8")
     return s.strip()
 
