@@ -34,8 +34,8 @@ from fraudgraph.neo4j_server import Neo4jServer
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.schema import apply_schema, reset_data
 from fraudgraph.settings import Settings
-from graph_loader.feeds import ShapeContext, transfers
-from graph_loader.load import cypher
+from graph_loader.feeds import FEEDS_BY_NAME, ShapeContext, transfers
+from graph_loader.load import batch_params, cypher
 
 log = logging.getLogger("bench.load")
 ENV = {
@@ -143,12 +143,13 @@ def baseline(world: Path, settings: Settings, rows: int) -> float:
     )
     ctx = ShapeContext(now=datetime.now(UTC), pseudo=pseudo)
     query = cypher("transfers")
+    feed = FEEDS_BY_NAME["transfers"]
     with open(world / "transfers.csv", newline="") as fh:
         reader = csv.DictReader(fh)
         shaped = [transfers(r, ctx).row for _, r in zip(range(rows), reader, strict=False)]
     t0 = time.monotonic()
     for row in shaped:
-        driver.execute_query(query, rows=[row], database_=db)
+        driver.execute_query(query, batch_params(feed, [row]), database_=db)
     took = time.monotonic() - t0
     driver.close()
     return rows / took

@@ -247,20 +247,25 @@ class Feed:
     # Event feeds keyed by a uniqueness constraint: a batch is first CREATEd (fast), and
     # only if the constraint reports an existing event is it MERGEd (idempotent reload).
     fast_path: bool = False
+    # Its statements take one list parameter per field of the shaped row ($tx_id[i]...)
+    # rather than `$rows`, a list of maps: see load.batch_params.
+    columnar: bool = False
 
 
 FEEDS: tuple[Feed, ...] = (
     Feed("accounts", ("iban", "bank", "holder_iin", "opened_at", "kind"), accounts,
-         ("iban", "holder_iin")),
-    Feed("devices", ("device_id", "platform", "first_seen_at"), devices, ("device_id",)),
+         ("iban", "holder_iin"), columnar=True),
+    Feed("devices", ("device_id", "platform", "first_seen_at"), devices, ("device_id",),
+         columnar=True),
     Feed("phones", ("event_id", "number", "operator", "holder_iin", "event", "at"), phones,
-         ("number", "holder_iin")),
+         ("number", "holder_iin"), columnar=True),
     Feed("logins", ("session_id", "iban", "device_id", "ip", "at"), logins,
-         ("iban", "device_id", "ip")),
+         ("iban", "device_id", "ip"), columnar=True),
     Feed("transfers", ("tx_id", "from_iban", "to_iban", "amount_kzt", "at", "channel",
-                       "interbank"), transfers, ("from_iban", "to_iban"), fast_path=True),
+                       "interbank"), transfers, ("from_iban", "to_iban"), fast_path=True,
+         columnar=True),
     Feed("calls", ("call_id", "caller", "callee", "at", "duration_s"), calls,
-         ("caller", "callee"), fast_path=True),
+         ("caller", "callee"), fast_path=True, columnar=True),
     Feed("incidents", ("incident_id", "reported_at", "reporter", "scheme", "victim_iban",
                        "amount_kzt", "beneficiary_ibans", "caller_phone", "occurred_at"),
          incidents, ("victim_iban", "beneficiary_ibans", "caller_phone")),

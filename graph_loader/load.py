@@ -60,23 +60,23 @@ class _Writer:
                 return
             if self.error is not None:
                 continue
-            query, rows, fast, progress = item
+            query, params, fast, progress = item
             try:
                 with self.driver.session(database=self.database) as session:
                     if fast is not None:
                         try:
-                            session.execute_write(_write_batch, fast, rows, progress)
+                            session.execute_write(_write_batch, fast, params, progress)
                             continue
                         except ConstraintError:
                             pass  # some events exist already: MERGE this batch instead
-                    session.execute_write(_write_batch, query, rows, progress)
+                    session.execute_write(_write_batch, query, params, progress)
             except BaseException as e:  # re-raised in the producer thread
                 self.error = e
 
-    def put(self, query: str, rows: list[Any], fast: str | None,
+    def put(self, query: str, params: dict[str, Any], fast: str | None,
             progress: dict[str, Any] | None) -> None:
         self._check()
-        self.q.put((query, rows, fast, progress))
+        self.q.put((query, params, fast, progress))
 
     def close(self) -> None:
         self.q.put(None)
@@ -93,15 +93,24 @@ class _Writer:
             raise err
 
 
-_Job = tuple[str, list[Any], str | None, dict[str, Any] | None]
+_Job = tuple[str, dict[str, Any], str | None, dict[str, Any] | None]
 
 
 def _write_batch(
-    tx: ManagedTransaction, query: str, rows: list[Any], progress: dict[str, Any] | None
+    tx: ManagedTransaction, query: str, params: dict[str, Any],
+    progress: dict[str, Any] | None
 ) -> None:
-    tx.run(query, rows=rows).consume()
+    tx.run(query, params).consume()
     if progress is not None:
         tx.run(cypher("progress"), **progress).consume()
+
+
+def batch_params(feed: Feed, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters of one batch statement: `$rows` (a list of maps), or for the
+    high-volume feeds one list per field, which Neo4j decodes at half the CPU a row."""
+    if not feed.columnar:
+        return {"rows": rows}
+    return {name: [r[name] for r in rows] for name in rows[0]}
 
 
 def _file_key(path: Path, feed: str) -> str:
@@ -271,13 +280,13 @@ class _FileLoad:
             if row_no > self.done:
                 batch.append(sh.row)
         if banks:
-            self.writer.put(cypher("banks"), banks, None, None)
+            self.writer.put(cypher("banks"), {"rows": banks}, None, None)
         if not batch:
             return
         times = [r["ts"] for r in batch if isinstance(r.get("ts"), int)]
         progress = {"key": self.key, "feed": self.feed.name, "file": self.path.name,
                     "rows_done": pending[-1][0], "max_ts": max(times) if times else None}
-        self.writer.put(self.query, batch, self.fast, progress)
+        self.writer.put(self.query, batch_params(self.feed, batch), self.fast, progress)
         if self.budget[0] is not None:
             self.budget[0] -= 1
             if self.budget[0] <= 0:

@@ -1,5 +1,7 @@
-UNWIND $rows AS r
-MERGE (c:Phone {id: r.caller})
-MERGE (e:Phone {id: r.callee})
-MERGE (c)-[k:CALLED {call_id: r.call_id}]->(e)
-  ON CREATE SET k.ts = r.ts, k.at = datetime({epochSeconds: r.ts}), k.duration_s = r.duration_s
+// Columnar batch (see transfers.cypher).
+UNWIND range(0, size($call_id) - 1) AS i
+MERGE (c:Phone {id: $caller[i]})
+MERGE (e:Phone {id: $callee[i]})
+MERGE (c)-[k:CALLED {call_id: $call_id[i]}]->(e)
+  ON CREATE SET k.ts = $ts[i], k.at = datetime({epochSeconds: $ts[i]}),
+                k.duration_s = $duration_s[i]

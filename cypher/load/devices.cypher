@@ -1,5 +1,7 @@
-UNWIND $rows AS r
-MERGE (d:Device {id: r.id})
-SET d.platform = r.platform,
-    d.first_seen_ts = CASE WHEN d.first_seen_ts IS NULL OR r.first_seen_ts < d.first_seen_ts
-                           THEN r.first_seen_ts ELSE d.first_seen_ts END
+// Columnar batch (see transfers.cypher).
+UNWIND range(0, size($id) - 1) AS i
+WITH $id[i] AS id, $platform[i] AS platform, $first_seen_ts[i] AS first_seen_ts
+MERGE (d:Device {id: id})
+SET d.platform = platform,
+    d.first_seen_ts = CASE WHEN d.first_seen_ts IS NULL OR first_seen_ts < d.first_seen_ts
+                           THEN first_seen_ts ELSE d.first_seen_ts END

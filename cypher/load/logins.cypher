@@ -1,9 +1,11 @@
-UNWIND $rows AS r
-MATCH (a:Account {id: r.account})
-MERGE (d:Device {id: r.device})
+// Columnar batch (see transfers.cypher).
+UNWIND range(0, size($account) - 1) AS i
+WITH $account[i] AS account, $device[i] AS device, $ip[i] AS ip, $ts[i] AS ts
+MATCH (a:Account {id: account})
+MERGE (d:Device {id: device})
 MERGE (a)-[u:USED]->(d)
-  ON CREATE SET u.first_ts = r.ts, u.last_ts = r.ts, u.last_ip = r.ip
+  ON CREATE SET u.first_ts = ts, u.last_ts = ts, u.last_ip = ip
 // last_ip first: it compares against the last_ts from before this row.
-SET u.last_ip = CASE WHEN r.ts >= u.last_ts THEN r.ip ELSE u.last_ip END,
-    u.first_ts = CASE WHEN r.ts < u.first_ts THEN r.ts ELSE u.first_ts END,
-    u.last_ts = CASE WHEN r.ts > u.last_ts THEN r.ts ELSE u.last_ts END
+SET u.last_ip = CASE WHEN ts >= u.last_ts THEN ip ELSE u.last_ip END,
+    u.first_ts = CASE WHEN ts < u.first_ts THEN ts ELSE u.first_ts END,
+    u.last_ts = CASE WHEN ts > u.last_ts THEN ts ELSE u.last_ts END

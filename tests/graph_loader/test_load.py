@@ -63,6 +63,42 @@ def test_incremental_day_adds_to_graph(graph: Driver, db: str, tiny_feeds: Path,
     assert rep.graph_relationships["TRANSFERRED"] == 5
 
 
+def test_resent_file_with_known_events_merges_them(graph: Driver, db: str, tiny_feeds: Path,
+                                                   pseudo: Pseudonymiser, tmp_path: Path) -> None:
+    """A participant re-sends yesterday's events with new ones (another file, so not
+    skipped as already loaded): the CREATE fast path hits the uniqueness constraints
+    and the batch is MERGEd, so known events stay single and keep their values."""
+    _load(graph, db, tiny_feeds, pseudo, tmp_path)
+    again = tmp_path / "again"
+    again.mkdir()
+    write_csv(again / "transfers.csv",
+              ["tx_id", "from_iban", "to_iban", "amount_kzt", "at", "channel", "interbank"],
+              [["t1", IBANS[0], IBANS[1], "999", "2026-03-04T10:00:00+05:00", "app", "true"],
+               ["t8", IBANS[4], IBANS[2], "700", "2026-03-06T10:00:00+05:00", "web", "true"]])
+    write_csv(again / "calls.csv", ["call_id", "caller", "callee", "at", "duration_s"],
+              [["c1", PHONES[1], PHONES[0], "2026-03-04T09:55:00+05:00", "120"],
+               ["c2", PHONES[0], PHONES[1], "2026-03-06T09:00:00+05:00", "30"]])
+    write_csv(again / "logins.csv", ["session_id", "iban", "device_id", "ip", "at"],
+              [["l9", IBANS[1], "dev-a", "10.9.9.9", "2026-03-07T10:00:00+05:00"]])
+    rep = _load(graph, db, again, pseudo, tmp_path)
+    assert rep.rejected == 0
+    assert rep.graph_relationships["TRANSFERRED"] == 5
+    assert rep.graph_relationships["CALLED"] == 2
+    assert rep.graph_relationships["USED"] == 2
+    recs, _, _ = graph.execute_query(
+        "MATCH ()-[t:TRANSFERRED]->() RETURN t.tx_id AS id, t.amount AS amount, "
+        "t.channel AS channel, t.at.epochSeconds = t.ts AS at_ok ORDER BY id", database_=db)
+    got = {r["id"]: (r["amount"], r["channel"], r["at_ok"]) for r in recs}
+    assert got["t1"] == (150000.0, "app", True)  # the first value is kept
+    assert got["t8"] == (700.0, "web", True)
+    recs, _, _ = graph.execute_query(
+        "MATCH (:Account {id: $a})-[u:USED]->(:Device {id: $d}) "
+        "RETURN u.first_ts AS first, u.last_ts AS last, u.last_ip AS ip",
+        a=pseudo("account", IBANS[1]), d=pseudo("device", "dev-a"), database_=db)
+    assert recs[0]["first"] < recs[0]["last"]
+    assert recs[0]["ip"] == pseudo("ip", "10.9.9.9")
+
+
 BAD_TRANSFERS = [
     # (row, expected field, reason fragment)
     (["b1", IBANS[0], IBANS[1], "-5", "2026-03-04T10:00:00+05:00", "app", "true"], "amount_kzt", "positive"),
