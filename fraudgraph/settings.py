@@ -47,6 +47,9 @@ class Settings(BaseSettings):
 
     # Loader
     batch_size: int = 10000
+    # Concurrent write transactions for the event feeds (FRAUDGRAPH_LOAD_WRITERS): two let
+    # Neo4j use both cores of this project's machines (bench/load.py --writers).
+    load_writers: int = Field(2, ge=1, le=16)
 
     # API
     api_host: str = "127.0.0.1"

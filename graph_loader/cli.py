@@ -55,6 +55,7 @@ def load(
             Pseudonymiser(s.pseudonym_key.get_secret_value()),
             rejects_path=rejects,
             batch_size=s.batch_size,
+            writers=s.load_writers,
         )
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(rep.as_dict(), indent=2))

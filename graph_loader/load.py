@@ -8,12 +8,9 @@ with a progress record, so a crashed load resumes without duplicates or loss.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
-import queue
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,88 +18,18 @@ from typing import Any
 
 import numpy as np
 import psutil
-from neo4j import Driver, ManagedTransaction
-from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j import Driver
 from tqdm import tqdm
 
-from cypher import statement
-from fraudgraph.errors import GraphUnavailableError
 from fraudgraph.pseudonym import Pseudonymiser, scrub_text
 from graph_loader.errors import GraphLoaderError
 from graph_loader.feeds import FEEDS, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
 from graph_loader.reader import find_feed_file, read_rows
 from graph_loader.report import FileReport, LoadReport, RejectsWriter
+from graph_loader.writer import Writers, cypher, read_progress
 
 log = logging.getLogger(__name__)
-
-
-@functools.cache
-def cypher(name: str) -> str:
-    return statement(f"load/{name}")
-
-
-class _Writer:
-    """Writes batches on a background thread; errors surface on the next put/close."""
-
-    def __init__(self, driver: Driver, database: str) -> None:
-        self.driver = driver
-        self.database = database
-        self.q: queue.Queue[_Job | None] = queue.Queue(maxsize=3)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="graph-writer", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            item = self.q.get()
-            if item is None:
-                return
-            if self.error is not None:
-                continue
-            query, params, fast, progress = item
-            try:
-                with self.driver.session(database=self.database) as session:
-                    if fast is not None:
-                        try:
-                            session.execute_write(_write_batch, fast, params, progress)
-                            continue
-                        except ConstraintError:
-                            pass  # some events exist already: MERGE this batch instead
-                    session.execute_write(_write_batch, query, params, progress)
-            except BaseException as e:  # re-raised in the producer thread
-                self.error = e
-
-    def put(self, query: str, params: dict[str, Any], fast: str | None,
-            progress: dict[str, Any] | None) -> None:
-        self._check()
-        self.q.put((query, params, fast, progress))
-
-    def close(self) -> None:
-        self.q.put(None)
-        self.thread.join()
-        self._check()
-
-    def _check(self) -> None:
-        if self.error is not None:
-            err = self.error
-            if isinstance(err, (ServiceUnavailable, SessionExpired)):
-                raise GraphUnavailableError(f"Neo4j became unreachable during the load: {err}")
-            if isinstance(err, Neo4jError):
-                raise GraphLoaderError(f"Neo4j refused a batch: {err.code}: {err.message}")
-            raise err
-
-
-_Job = tuple[str, dict[str, Any], str | None, dict[str, Any] | None]
-
-
-def _write_batch(
-    tx: ManagedTransaction, query: str, params: dict[str, Any],
-    progress: dict[str, Any] | None
-) -> None:
-    tx.run(query, params).consume()
-    if progress is not None:
-        tx.run(cypher("progress"), **progress).consume()
 
 
 def batch_params(feed: Feed, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -127,13 +54,6 @@ def _known_accounts(driver: Driver, database: str) -> U64Set:
         for rec in session.run("MATCH (a:Account) RETURN a.id AS id"):
             known.add(key64(rec["id"]))
     return known
-
-
-def _rows_done(driver: Driver, database: str, key: str) -> int:
-    recs, _, _ = driver.execute_query(
-        "MATCH (lb:LoadBatch {id: $key}) RETURN lb.rows_done AS n", key=key, database_=database
-    )
-    return int(recs[0]["n"]) if recs else 0
 
 
 def _redacted(feed: Feed, raw: dict[str, Any] | None, pseudo: Pseudonymiser) -> str:
@@ -165,12 +85,14 @@ def load_directory(
     *,
     rejects_path: Path,
     batch_size: int = 10000,
+    writers: int = 2,
     now: datetime | None = None,
     progress: bool = True,
     stop_after_batches: int | None = None,
 ) -> LoadReport:
     """Load every feed file found in `directory`. Returns the reconciled report.
 
+    `writers`: concurrent write transactions for the event feeds (transfers, calls).
     `stop_after_batches` interrupts the load after that many batches (crash simulation).
     """
     t0 = time.monotonic()
@@ -188,7 +110,7 @@ def load_directory(
     try:
         for feed, path in files:
             job = _FileLoad(driver, database, feed, path, ctx, known, rejects, pseudo,
-                            batch_size, budget)
+                            batch_size, budget, writers if feed.fast_path else 1)
             report.files.append(job.report)
             job.run(progress)
             peak = max(peak, job.peak_rss)
@@ -206,7 +128,8 @@ class _FileLoad:
 
     def __init__(self, driver: Driver, database: str, feed: Feed, path: Path,
                  ctx: ShapeContext, known: U64Set, rejects: RejectsWriter,
-                 pseudo: Pseudonymiser, batch_size: int, budget: list[int | None]) -> None:
+                 pseudo: Pseudonymiser, batch_size: int, budget: list[int | None],
+                 writers: int) -> None:
         self.driver, self.database = driver, database
         self.feed, self.path, self.ctx, self.known = feed, path, ctx, known
         self.rejects, self.pseudo = rejects, pseudo
@@ -214,8 +137,15 @@ class _FileLoad:
         self.budget = budget  # batches left before a simulated crash; [None] = unlimited
         self.report = FileReport(file=str(path), feed=feed.name)
         self.key = _file_key(path, feed.name)
-        self.done = _rows_done(driver, database, self.key)
-        self.report.resumed_from_row = self.done
+        self.progress = read_progress(driver, database, self.key)
+        self.report.resumed_from_row = self.progress.highest
+        # Rows up to here are covered by batches already queued; each batch claims the
+        # rows after it, so rejected and already-committed rows fall inside some range.
+        self.after = 0
+        # Only the event feeds' rows are independent of each other (CREATE, guarded by
+        # uniqueness constraints); the others MERGE shared nodes and keep one writer, which
+        # also keeps the accounts feed's Bank rows ahead of the accounts that need them.
+        self.writers = writers
         self.seen = U64Set()
         self.pending: list[tuple[int, dict[str, Any], Shaped]] = []
         self.query = cypher(feed.name)
@@ -225,10 +155,11 @@ class _FileLoad:
     def run(self, progress: bool) -> None:
         t0 = time.monotonic()
         fr = self.report
-        if self.done:
-            log.info("%s: resuming after row %d", self.path.name, self.done)
+        if self.progress.highest:
+            log.info("%s: resuming; rows up to %d committed, and %d ranges beyond",
+                     self.path.name, self.progress.done, len(self.progress.ahead))
         proc = psutil.Process()
-        self.writer = _Writer(self.driver, self.database)
+        self.writer = Writers(self.driver, self.database, self.writers)
         bar = tqdm(desc=f"load {self.feed.name}", unit="rows", disable=not progress,
                    mininterval=1.0)
         try:
@@ -277,16 +208,19 @@ class _FileLoad:
             if sh.new_account:
                 self.known.add(key64(sh.new_account))
             self.report.loaded += 1
-            if row_no > self.done:
+            if not self.progress.committed(row_no):
                 batch.append(sh.row)
         if banks:
             self.writer.put(cypher("banks"), {"rows": banks}, None, None)
         if not batch:
             return
         times = [r["ts"] for r in batch if isinstance(r.get("ts"), int)]
+        last = pending[-1][0]
         progress = {"key": self.key, "feed": self.feed.name, "file": self.path.name,
-                    "rows_done": pending[-1][0], "max_ts": max(times) if times else None}
+                    "after": self.after, "rows_done": last,
+                    "max_ts": max(times) if times else None}
         self.writer.put(self.query, batch_params(self.feed, batch), self.fast, progress)
+        self.after = last
         if self.budget[0] is not None:
             self.budget[0] -= 1
             if self.budget[0] <= 0:

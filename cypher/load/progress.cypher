@@ -1,8 +1,8 @@
-// Recorded in the same transaction as the batch it follows, so a resumed load skips
-// exactly the rows that are already committed. `events.max_ts` lets consumers find the
-// newest event time without scanning every transfer.
-MERGE (lb:LoadBatch {id: $key})
-SET lb.feed = $feed, lb.file = $file, lb.rows_done = $rows_done, lb.updated_at = datetime()
+// Step 2: the new watermark (every row up to rows_done is committed) and the ranges
+// committed ahead of it, so a resumed load skips exactly the committed rows.
+// `events.max_ts` lets consumers find the newest event time without scanning every transfer.
+MATCH (lb:LoadBatch {id: $key})
+SET lb.rows_done = $rows_done, lb.ahead = $ahead
 WITH lb
 CALL (lb) {
   WITH lb WHERE $max_ts IS NOT NULL
