@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py --out var/bench/load.json [--sizes 100000,1000000]
                                    [--baseline-rows 5000] [--baseline FILE]
+                                   [--writers N] [--ceiling]
 
 For each size it writes a synthetic feed (accounts + transfers, valid KZ IBANs), starts a
 dedicated Neo4j instance (var/bench-load, port 7693), and measures:
@@ -9,7 +10,9 @@ dedicated Neo4j instance (var/bench-load, port 7693), and measures:
   relationships/s for transfers, the child's peak RSS);
 - the baseline: one MERGE per row through the same driver, on the first
   `--baseline-rows` transfers of the same file, on an empty graph (a full 1M-row naive
-  run would take most of an hour; its rate is stable after a few thousand rows).
+  run would take most of an hour; its rate is stable after a few thousand rows);
+- with --ceiling, Neo4j's own rate for the loader's CREATE statement and writers on
+  batches built beforehand: the most any loader could reach on this box.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from fraudgraph.schema import apply_schema, reset_data
 from fraudgraph.settings import Settings
 from graph_loader.feeds import FEEDS_BY_NAME, ShapeContext, transfers
 from graph_loader.load import batch_params, cypher
+from graph_loader.writer import Writers
 
 log = logging.getLogger("bench.load")
 ENV = {
@@ -126,6 +130,14 @@ def batched(world: Path, settings: Settings, tag: str) -> dict[str, float]:
     }
 
 
+def _load_accounts(world: Path) -> None:
+    """Accounts first (batched, not timed): the measured statements MATCH them."""
+    subprocess.run(
+        [str(REPO / ".venv" / "bin" / "fraudgraph"), "load", str(world / "acc")],
+        env={**os.environ, **ENV}, check=True, stdout=subprocess.DEVNULL,
+    )
+
+
 def baseline(world: Path, settings: Settings, rows: int) -> float:
     """One MERGE per row, same statement and driver, on an empty graph."""
     from datetime import UTC, datetime
@@ -134,13 +146,7 @@ def baseline(world: Path, settings: Settings, rows: int) -> float:
     db = settings.neo4j_database
     reset_data(driver, db)
     pseudo = Pseudonymiser(settings.pseudonym_key.get_secret_value())
-    # Accounts first (batched, not timed): the per-row statements need them to MATCH.
-    subprocess.run(
-        [str(REPO / ".venv" / "bin" / "fraudgraph"), "load", str(world / "acc")],
-        env={**os.environ, **ENV},
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    _load_accounts(world)
     ctx = ShapeContext(now=datetime.now(UTC), pseudo=pseudo)
     query = cypher("transfers")
     feed = FEEDS_BY_NAME["transfers"]
@@ -155,20 +161,65 @@ def baseline(world: Path, settings: Settings, rows: int) -> float:
     return rows / took
 
 
+def ceiling(world: Path, settings: Settings, writers: int, batch_size: int = 10000) -> float:
+    """Neo4j's own rate for the loader's statement and writers, without the loader: the
+    batches are validated and built first (untimed), then only written. What the loader
+    reaches is bounded by this on the same box."""
+    from datetime import UTC, datetime
+
+    driver = make_driver(settings)
+    db = settings.neo4j_database
+    reset_data(driver, db)
+    apply_schema(driver, db)
+    _load_accounts(world)
+    ctx = ShapeContext(now=datetime.now(UTC), pseudo=Pseudonymiser(
+        settings.pseudonym_key.get_secret_value()))
+    feed = FEEDS_BY_NAME["transfers"]
+    batches: list[dict[str, object]] = []
+    rows = 0
+    with open(world / "transfers.csv", newline="") as fh:
+        chunk: list[dict[str, object]] = []
+        for r in csv.DictReader(fh):
+            chunk.append(transfers(r, ctx).row)
+            if len(chunk) == batch_size:
+                batches.append(batch_params(feed, chunk))
+                rows += len(chunk)
+                chunk = []
+        if chunk:
+            batches.append(batch_params(feed, chunk))
+            rows += len(chunk)
+    t0 = time.monotonic()
+    out = Writers(driver, db, writers)
+    for params in batches:
+        out.put(cypher("transfers_create"), params, None, None)
+    out.close()
+    took = time.monotonic() - t0
+    driver.close()
+    return rows / took
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--baseline-rows", type=int, default=5000)
     ap.add_argument("--baseline", type=Path, help="an earlier result JSON to compare with")
+    ap.add_argument("--ceiling", action="store_true",
+                    help="also measure Neo4j's rate for prebuilt batches (no validation)")
+    ap.add_argument("--writers", type=int, default=None,
+                    help="concurrent writer transactions of the loader (FRAUDGRAPH_LOAD_WRITERS)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if args.writers is not None:
+        ENV["FRAUDGRAPH_LOAD_WRITERS"] = str(args.writers)
     os.environ.update(ENV)
     settings = Settings()
     server = Neo4jServer(settings)
     _, msg = server.start()
     log.info(msg)
-    results: dict[str, object] = {"machine": {"cpus": os.cpu_count()}, "sizes": {}}
+    results: dict[str, object] = {"machine": {"cpus": os.cpu_count(),
+                                              "loadavg_before": os.getloadavg()},
+                                  "writers": settings.load_writers, "sizes": {}}
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
             world = REPO / "var" / "bench-load" / f"feed-{size}"
@@ -184,6 +235,11 @@ def main() -> None:
             res["baseline_rels_per_s"] = round(base, 1)
             res["baseline_rows"] = args.baseline_rows
             res["ratio"] = round(float(res["rels_per_s"]) / base, 1)
+            if args.ceiling:
+                log.info("ceiling: prebuilt batches, %d writer(s)", settings.load_writers)
+                top = ceiling(world, settings, settings.load_writers, settings.batch_size)
+                res["neo4j_ceiling_rels_per_s"] = round(top, 1)
+                res["share_of_ceiling"] = round(float(res["rels_per_s"]) / top, 3)
             results["sizes"][str(size)] = res  # type: ignore[index]
             log.info("%d: %s", size, res)
     finally:
