@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import logging
 import os
@@ -27,10 +28,13 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from neo4j import Driver
 
 from fraudgraph.db import make_driver
 from fraudgraph.neo4j_server import Neo4jServer
@@ -130,32 +134,38 @@ def batched(world: Path, settings: Settings, tag: str) -> dict[str, float]:
     }
 
 
-def _load_accounts(world: Path) -> None:
-    """Accounts first (batched, not timed): the measured statements MATCH them."""
+def _prepared(world: Path, settings: Settings) -> tuple[Driver, Iterator[dict[str, object]]]:
+    """An empty graph holding only the feed's accounts (loaded batched, not timed: the
+    measured statements MATCH them), and the feed's transfers shaped as the loader does."""
+    from datetime import UTC, datetime
+
+    driver = make_driver(settings)
+    reset_data(driver, settings.neo4j_database)
+    apply_schema(driver, settings.neo4j_database)
     subprocess.run(
         [str(REPO / ".venv" / "bin" / "fraudgraph"), "load", str(world / "acc")],
         env={**os.environ, **ENV}, check=True, stdout=subprocess.DEVNULL,
     )
+    ctx = ShapeContext(now=datetime.now(UTC),
+                       pseudo=Pseudonymiser(settings.pseudonym_key.get_secret_value()))
+
+    def rows() -> Iterator[dict[str, object]]:
+        with open(world / "transfers.csv", newline="") as fh:
+            for r in csv.DictReader(fh):
+                yield transfers(r, ctx).row
+
+    return driver, rows()
 
 
 def baseline(world: Path, settings: Settings, rows: int) -> float:
     """One MERGE per row, same statement and driver, on an empty graph."""
-    from datetime import UTC, datetime
-
-    driver = make_driver(settings)
-    db = settings.neo4j_database
-    reset_data(driver, db)
-    pseudo = Pseudonymiser(settings.pseudonym_key.get_secret_value())
-    _load_accounts(world)
-    ctx = ShapeContext(now=datetime.now(UTC), pseudo=pseudo)
-    query = cypher("transfers")
+    driver, shaped_rows = _prepared(world, settings)
     feed = FEEDS_BY_NAME["transfers"]
-    with open(world / "transfers.csv", newline="") as fh:
-        reader = csv.DictReader(fh)
-        shaped = [transfers(r, ctx).row for _, r in zip(range(rows), reader, strict=False)]
+    shaped = list(itertools.islice(shaped_rows, rows))
     t0 = time.monotonic()
     for row in shaped:
-        driver.execute_query(query, batch_params(feed, [row]), database_=db)
+        driver.execute_query(cypher("transfers"), batch_params(feed, [row]),
+                             database_=settings.neo4j_database)
     took = time.monotonic() - t0
     driver.close()
     return rows / took
@@ -165,31 +175,15 @@ def ceiling(world: Path, settings: Settings, writers: int, batch_size: int = 100
     """Neo4j's own rate for the loader's statement and writers, without the loader: the
     batches are validated and built first (untimed), then only written. What the loader
     reaches is bounded by this on the same box."""
-    from datetime import UTC, datetime
-
-    driver = make_driver(settings)
-    db = settings.neo4j_database
-    reset_data(driver, db)
-    apply_schema(driver, db)
-    _load_accounts(world)
-    ctx = ShapeContext(now=datetime.now(UTC), pseudo=Pseudonymiser(
-        settings.pseudonym_key.get_secret_value()))
+    driver, shaped_rows = _prepared(world, settings)
     feed = FEEDS_BY_NAME["transfers"]
     batches: list[dict[str, object]] = []
     rows = 0
-    with open(world / "transfers.csv", newline="") as fh:
-        chunk: list[dict[str, object]] = []
-        for r in csv.DictReader(fh):
-            chunk.append(transfers(r, ctx).row)
-            if len(chunk) == batch_size:
-                batches.append(batch_params(feed, chunk))
-                rows += len(chunk)
-                chunk = []
-        if chunk:
-            batches.append(batch_params(feed, chunk))
-            rows += len(chunk)
+    while chunk := list(itertools.islice(shaped_rows, batch_size)):
+        batches.append(batch_params(feed, chunk))
+        rows += len(chunk)
     t0 = time.monotonic()
-    out = Writers(driver, db, writers)
+    out = Writers(driver, settings.neo4j_database, writers)
     for params in batches:
         out.put(cypher("transfers_create"), params, None, None)
     out.close()

@@ -110,7 +110,7 @@ def load_directory(
     try:
         for feed, path in files:
             job = _FileLoad(driver, database, feed, path, ctx, known, rejects, pseudo,
-                            batch_size, budget, writers if feed.fast_path else 1)
+                            batch_size, budget, writers)
             report.files.append(job.report)
             job.run(progress)
             peak = max(peak, job.peak_rss)
@@ -145,7 +145,7 @@ class _FileLoad:
         # Only the event feeds' rows are independent of each other (CREATE, guarded by
         # uniqueness constraints); the others MERGE shared nodes and keep one writer, which
         # also keeps the accounts feed's Bank rows ahead of the accounts that need them.
-        self.writers = writers
+        self.writers = writers if feed.fast_path else 1
         self.seen = U64Set()
         self.pending: list[tuple[int, dict[str, Any], Shaped]] = []
         self.query = cypher(feed.name)

@@ -54,9 +54,14 @@ class Progress:
         return max([self.done, *(b for _, b in self.ahead)])
 
 
+def _pairs(flat: list[int]) -> list[tuple[int, int]]:
+    """The graph keeps ranges as a flat list [after, last, after, last, ...]."""
+    return sorted(zip(flat[::2], flat[1::2], strict=True))
+
+
 def advance(done: int, ahead: list[int], after: int, last: int) -> tuple[int, list[int]]:
     """The watermark and flat ahead-pairs once rows (after, last] are committed too."""
-    pairs = sorted([*zip(ahead[::2], ahead[1::2], strict=True), (after, last)])
+    pairs = sorted([*_pairs(ahead), (after, last)])
     rest: list[int] = []
     for a, b in pairs:
         if a <= done:
@@ -72,8 +77,8 @@ def read_progress(driver: Driver, database: str, key: str) -> Progress:
         key=key, database_=database)
     if not recs:
         return Progress()
-    flat = [int(x) for x in recs[0]["ahead"] or []]
-    return Progress(int(recs[0]["done"] or 0), sorted(zip(flat[::2], flat[1::2], strict=True)))
+    return Progress(int(recs[0]["done"] or 0),
+                    _pairs([int(x) for x in recs[0]["ahead"] or []]))
 
 
 def _write_batch(tx: ManagedTransaction, query: str, params: dict[str, Any],
