@@ -23,7 +23,8 @@ def _propagation_engine(settings: Any) -> tuple[Any, Any]:
     try:
         driver = make_driver(settings)
         engine = PropagationEngine.build(driver, settings.neo4j_database,
-                                         cache_dir=settings.var_dir / "cache")
+                                         cache_dir=settings.var_dir / "cache",
+                                         models_root=settings.var_dir / "models")
     except (FraudgraphError, Neo4jError, DriverError, OSError, ValueError) as e:
         logging.getLogger(__name__).warning(
             "propagation engine unavailable (%s); serving stored risk only", e)

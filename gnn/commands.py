@@ -114,13 +114,30 @@ def run_clusters(snap: TimedSnapshot, s: Settings, *, threshold: float | None = 
     return run
 
 
+def stored_scores(driver: Any, database: str) -> dict[str, dict[str, float | None]]:
+    """Per account: the stored risk, model and propagation scores, and the noisy-OR of the
+    latest detect run's heuristic scores (what the risk engine combines)."""
+    from cypher import statement
+
+    recs, _, _ = driver.execute_query(statement("eval/account_scores"), database_=database,
+                                      routing_="r")
+    out: dict[str, dict[str, float | None]] = {}
+    for r in recs:
+        keep = 1.0
+        for sig in r["signals"] or []:
+            keep *= 1.0 - min(max(float(sig["score"] or 0.0), 0.0), 1.0)
+        out[r["id"]] = {"risk": r["risk"], "gnn_score": r["gnn_score"],
+                        "prop_score": r["prop_score"], "heuristics": 1.0 - keep}
+    return out
+
+
 def run_eval(snap: TimedSnapshot, s: Settings, *, truth: Path | None, version: str | None = None,
              weeks: int = 3) -> dict[str, Any]:
     from fraudgraph.db import open_driver
     from fraudgraph.pseudonym import Pseudonymiser
     from gnn.cluster_store import previous_clusters
     from gnn.clusters import ClusterConfig
-    from gnn.evaluate import clusters_vs_truth, emerging_backtest, model_metrics
+    from gnn.evaluate import clusters_vs_truth, emerging_backtest, model_metrics, served_now
     from gnn.pipeline import score_snapshot
     from gnn.registry import resolve
 
@@ -129,6 +146,9 @@ def run_eval(snap: TimedSnapshot, s: Settings, *, truth: Path | None, version: s
     result = model_metrics(directory, snap, truth, pseudo, s.var_dir / "reports")
     with open_driver(s) as driver:
         current = previous_clusters(driver, s.neo4j_database)
+        if truth is not None:
+            result["served_now"] = served_now(snap, stored_scores(driver, s.neo4j_database),
+                                              truth, pseudo)
     if truth is not None and current:
         result["clusters"] = clusters_vs_truth(snap, [sorted(m) for m in current.values()],
                                                truth, pseudo)

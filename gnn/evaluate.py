@@ -22,7 +22,7 @@ from fraudgraph.pseudonym import Pseudonymiser
 from gnn.cluster_run import build_clusters, cluster_quality
 from gnn.clusters import ClusterConfig, first_payments
 from gnn.emerging import backtest
-from gnn.labels import DAY_S
+from gnn.labels import DAY_S, first_known
 from gnn.plots import pr_curves
 from gnn.registry import read_manifest
 from gnn.report import metric_row
@@ -69,6 +69,26 @@ def model_metrics(directory: Path, snapshot: TimedSnapshot, truth_dir: Path | No
                                 "test window, generated truth"))
     out["pr_curves"] = [str(p) for p in curves]
     return out
+
+
+def served_now(snapshot: TimedSnapshot, stored: dict[str, dict[str, float | None]],
+               truth_dir: Path, pseudo: Pseudonymiser) -> dict[str, Any]:
+    """The risk the API serves today (the stored ``risk``) beside its stored components,
+    over every account the AFC does not know yet: positives are the generated fraud
+    nobody reported (hidden truth)."""
+    ids = snapshot.nodes["Account"]
+    truth = load_account_truth(truth_dir, pseudo, ids)
+    known = first_known(snapshot) < np.inf
+    unknown = ~known
+    hidden = (truth.is_fraud & ~known)[unknown].astype(np.int64)
+
+    def col(name: str) -> np.ndarray:
+        return np.array([np.nan if (stored.get(i) or {}).get(name) is None
+                         else float(stored[i][name] or 0.0) for i in ids])[unknown]
+
+    return {name: metric_row(hidden, col(key)) for name, key in
+            (("served_risk", "risk"), ("model", "gnn_score"), ("propagation", "prop_score"),
+             ("heuristics", "heuristics"))}
 
 
 def clusters_vs_truth(snapshot: TimedSnapshot, members: list[list[str]], truth_dir: Path,

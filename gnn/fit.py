@@ -93,10 +93,11 @@ def new_model(cfg: GnnConfig, data: HeteroData) -> nn.Module:
 
 
 def fit_gnn(model: nn.Module, data: HeteroData, known: np.ndarray, train_mask: np.ndarray,
-            val_mask: np.ndarray, y_val: np.ndarray, cfg: GnnConfig,
+            val_mask: np.ndarray | None, y_val: np.ndarray | None, cfg: GnnConfig,
             progress: bool = False) -> GnnFit:
     """Train on ``data`` (features as of T1); ``known`` = the training labels (known at
-    T1). Early stopping on validation PR-AUC with every known flag revealed."""
+    T1). Early stopping on validation PR-AUC with every known flag revealed; with no
+    validation (the refit on every label known now) it runs ``cfg.epochs`` epochs."""
     rng = np.random.default_rng(cfg.seed)
     y = torch.from_numpy(known.astype(np.float32))
     known_t = torch.from_numpy(known.astype(bool))
@@ -106,7 +107,7 @@ def fit_gnn(model: nn.Module, data: HeteroData, known: np.ndarray, train_mask: n
     loss_fn = make_loss(negatives / hidden_pos)
     optim = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     best_val, best_epoch, since = -1.0, 0, 0
-    best_state = copy.deepcopy(model.state_dict())
+    best_state: dict[str, Any] | None = copy.deepcopy(model.state_dict())
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
     epoch = 0
@@ -116,6 +117,9 @@ def fit_gnn(model: nn.Module, data: HeteroData, known: np.ndarray, train_mask: n
         loss_mask = train_t & ~revealed
         loss = train(model, optim, _closure(data, revealed), y, loss_mask, loss_fn,
                      grad_clip=1.0)
+        if val_mask is None or y_val is None:
+            best_epoch, best_state = epoch, None
+            continue
         if epoch % cfg.eval_every:
             continue
         scores = predict(model, data, known_t)
@@ -133,7 +137,8 @@ def fit_gnn(model: nn.Module, data: HeteroData, known: np.ndarray, train_mask: n
             since += 1
             if since >= cfg.patience:
                 break
-    model.load_state_dict(best_state)
+    if best_state is not None:
+        model.load_state_dict(best_state)
     seconds = time.perf_counter() - t0
     log.info("gnn: best val PR-AUC %.4f at epoch %d of %d (%.1f s)", best_val, best_epoch,
              epoch, seconds)

@@ -86,16 +86,32 @@ def default_cutoffs(end: float, window_days: float = 28.0) -> Cutoffs:
 
 
 def choose_cutoffs(first: np.ndarray, end: float, window_days: float = 28.0,
-                   min_positives: int = 3) -> Cutoffs:
-    """Fixed windows back from the end when each holds ``min_positives`` first labels;
-    otherwise windows cut at label-time quantiles (half of the labelled accounts for
-    training, a quarter each for validation and test), so small worlds still split."""
+                   min_positives: int = 3, start: float | None = None,
+                   min_history: float = 0.25) -> Cutoffs:
+    """Fixed windows back from the end when each holds ``min_positives`` first labels.
+
+    Otherwise, given the data's ``start``, T1 is put where ``min_history`` of the
+    timeline lies behind it, and the labels after it are halved between validation and
+    test: features as of a T1 a few days into the data describe nobody (AMLSim's alerts
+    are mostly known in its first weeks, and a T1 there left validation AP at chance).
+    Without ``start``, or when too few labels come later, the windows are cut at
+    label-time quantiles (half of the labelled accounts for training, a quarter each for
+    validation and test), so small worlds still split."""
     fixed = default_cutoffs(end, window_days)
     times = np.sort(first[np.isfinite(first) & (first < end)])
     in_window = [int(((times >= a) & (times < b)).sum()) for a, b in
                  ((-np.inf, fixed.t1), (fixed.t1, fixed.t2), (fixed.t2, fixed.t3))]
     if min(in_window) >= min_positives:
         return fixed
+    if start is not None and end > start:
+        earliest = start + min_history * (end - start)
+        later = times[times >= earliest]
+        if later.size >= 2 * min_positives and (times < earliest).sum() >= min_positives:
+            k = later.size // 2
+            t2 = float(later[k - 1] + later[k]) / 2.0 if later[k] > later[k - 1] \
+                else float(later[k])
+            if earliest < t2:
+                return Cutoffs(earliest, t2, end)
     n = times.size
     if n < 3 * min_positives:
         raise LabelError(f"only {n} labelled accounts (incidents' beneficiaries, black list); "

@@ -1,12 +1,14 @@
-"""Train and score: snapshot -> features -> HeteroData -> GNN + baselines -> registry;
-and the registered model applied to every account, written back as ``gnn_score``.
+"""Train and score: snapshot -> features -> cross-fitted LightGBM and the GNN -> the
+winner on validation, the learned risk combination, the winner refit on every label
+known now -> registry; and the served model applied to every account, written back as
+``gnn_score`` (the model component of the served risk).
 
     train_pipeline(snapshot, models_root, TrainOptions())   -> manifest (dict)
     score_snapshot(snapshot, model_dir)                     -> ScoreResult
     write_scores(driver, database, result)                  -> rows written
 
-The GNN is fitted at T1 and evaluated on the test window with features as of T2 (see
-`gnn.labels`); `fraudgraph score` applies the same model to the graph as of now.
+Candidates are fitted at T1 and evaluated on the test window with features as of T2 (see
+`gnn.labels`); `fraudgraph score` applies the refit winner to the graph as of now.
 """
 
 from __future__ import annotations
@@ -23,13 +25,9 @@ import numpy as np
 import torch
 from neo4j import Driver
 
-from gnn.baselines import (
-    fit_lightgbm,
-    heuristic_scores,
-    lightgbm_scores,
-    propagation_scores,
-    save_lightgbm,
-)
+from gnn.baselines import propagation_scores
+from gnn.combine import fit_combiner
+from gnn.crossfit import CrossFit, fit_crossfit
 from gnn.errors import GnnError
 from gnn.fit import GnnConfig, fit_gnn, new_model, score_accounts
 from gnn.heuristic_source import feature_signals
@@ -67,6 +65,8 @@ class TrainOptions:
     # baseline, and model features when use_signals is set (off: see that module).
     signals_at: SignalSource | None = None
     use_signals: bool = False
+    # Cross-fitting folds of the tabular model (`gnn.crossfit`).
+    folds: int = 5
 
 
 @dataclass
@@ -84,23 +84,55 @@ def _stage(timings: dict[str, float], name: str, t0: float) -> float:
     return now
 
 
+def noisy_or(signals: dict[str, np.ndarray] | None, n: int) -> np.ndarray | None:
+    """Per account, 1 - prod(1 - score) over the heuristics: the same evidence the risk
+    engine reads from the graph's signals (`gnn.risk_engine.heuristic_evidence`)."""
+    if not signals:
+        return None
+    keep = np.ones(n)
+    for s in signals.values():
+        keep *= 1.0 - np.clip(np.nan_to_num(np.asarray(s, dtype=np.float64)), 0.0, 1.0)
+    return 1.0 - keep
+
+
+def _ids(snapshot: TimedSnapshot) -> np.ndarray:
+    return np.array(snapshot.nodes["Account"], dtype=np.str_)
+
+
+def _gnn_scores(model: torch.nn.Module, data: Any, known: np.ndarray,
+                cfg: GnnConfig) -> np.ndarray:
+    return score_accounts(model, data, known, cfg.score_folds, cfg.seed)
+
+
 def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
                    options: TrainOptions | None = None) -> dict[str, Any]:
-    """Fit the GNN and LightGBM at T1, evaluate every model and baseline on the test
-    window, and register the result. Returns the manifest."""
+    """Time-split evaluation of every candidate, then the served model refit on every
+    label known now.
+
+    At T1: the cross-fitted LightGBM and the GNN are fitted on labels known before T1;
+    validation (labelled in [T1, T2)) picks the served model and fits the risk
+    combination of its score with propagation and the heuristics (`gnn.combine`). At T2
+    every component and the combined (served) risk are scored on the test window. Then
+    the winner is refit on all labels known now, and that is what `fraudgraph score`
+    applies."""
     opt = options or TrainOptions()
     torch.set_num_threads(opt.threads)
     timings: dict[str, float] = {}
     t = time.perf_counter()
     end = snapshot.latest_time() + 1.0
     first = first_known(snapshot)
-    cut = opt.cutoffs or choose_cutoffs(first, end, opt.window_days, opt.min_positives)
-    split = time_split(first, snapshot.node_attr("Account", "opened_at"), cut, opt.min_positives)
+    cut = opt.cutoffs or choose_cutoffs(first, end, opt.window_days, opt.min_positives,
+                                        start=snapshot.earliest_time())
+    opened = snapshot.node_attr("Account", "opened_at")
+    split = time_split(first, opened, cut, opt.min_positives)
     log.info("split %s: %s", cut, split.counts())
+    n = snapshot.count("Account")
+    ids = _ids(snapshot)
+    sig1 = opt.signals_at(cut.t1) if opt.signals_at is not None else None
     sig2 = opt.signals_at(cut.t2) if opt.signals_at is not None else None
-    sig1 = opt.signals_at(cut.t1) if opt.signals_at is not None and opt.use_signals else None
     t = _stage(timings, "heuristics", t)
-    v1 = cutoff_view(snapshot, cut.t1, opt.window_days, feature_signals(sig1))
+    v1 = cutoff_view(snapshot, cut.t1, opt.window_days,
+                     feature_signals(sig1) if opt.use_signals else None)
     v2 = cutoff_view(snapshot, cut.t2, opt.window_days,
                      feature_signals(sig2) if opt.use_signals else None)
     t = _stage(timings, "features", t)
@@ -108,10 +140,11 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
     extra = ("signal",) if opt.use_signals else ()
     tab_names = v1.table.select(TABULAR_GROUPS + extra)
     x1, x2 = v1.tabular(tab_names), v2.tabular(tab_names)
-    lgbm = fit_lightgbm(x1[split.train], split.y_train[split.train], x1[split.val],
-                        split.y_val[split.val], seed=opt.gnn.seed, threads=opt.threads)
-    test_scores: dict[str, np.ndarray] = {"lightgbm": lightgbm_scores(lgbm, x2[split.test])}
-    val_scores: dict[str, np.ndarray] = {"lightgbm": lightgbm_scores(lgbm, x1[split.val])}
+    cf = fit_crossfit(x1, split.y_train, split.train, ids, folds=opt.folds, seed=opt.gnn.seed,
+                      threads=opt.threads)
+    val_scores: dict[str, np.ndarray] = {"lightgbm": cf.score(x1[split.val], ids[split.val])}
+    test_scores: dict[str, np.ndarray] = {"lightgbm": cf.score(x2[split.test],
+                                                               ids[split.test])}
     t = _stage(timings, "lightgbm", t)
 
     gnn_names = v1.table.select(GNN_GROUPS + extra)
@@ -120,28 +153,43 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
     model = new_model(opt.gnn, data1)
     fit = fit_gnn(model, data1, v1.known, split.train, split.val, split.y_val, opt.gnn,
                   progress=opt.progress)
-    val_scores["gnn"] = score_accounts(model, data1, v1.known, opt.gnn.score_folds,
-                                       opt.gnn.seed)[split.val]
+    val_scores["gnn"] = _gnn_scores(model, data1, v1.known, opt.gnn)[split.val]
     data2 = gnn_data(v2, gnn_names, std)
-    test_scores["gnn"] = score_accounts(model, data2, v2.known, opt.gnn.score_folds,
-                                        opt.gnn.seed)[split.test]
+    test_scores["gnn"] = _gnn_scores(model, data2, v2.known, opt.gnn)[split.test]
     t = _stage(timings, "gnn", t)
 
-    test_scores["propagation"] = propagation_scores(v2.snap, cut.t2)[split.test]
-    heur = heuristic_scores(sig2, snapshot.count("Account"))
-    if heur is not None:
-        test_scores["heuristics"] = heur[split.test]
-    t = _stage(timings, "baselines", t)
+    y_val = split.y_val[split.val]
+    val_metrics = {name: metric_row(y_val, s) for name, s in val_scores.items()}
+    winner = max(val_scores, key=lambda k: val_metrics[k]["pr_auc"] or 0.0)
+    log.info("served model: %s (validation PR-AUC %s)", winner,
+             {k: v["pr_auc"] for k, v in val_metrics.items()})
 
-    y_test = split.y_test[split.test]
-    metrics = {name: metric_row(y_test, s) for name, s in test_scores.items()}
-    val_metrics = {name: metric_row(split.y_val[split.val], s) for name, s in val_scores.items()}
+    prop1 = propagation_scores(v1.snap, cut.t1)
+    prop2 = propagation_scores(v2.snap, cut.t2)
+    heur1, heur2 = noisy_or(sig1, n), noisy_or(sig2, n)
+    combiner = fit_combiner({"model": val_scores[winner], "propagation": prop1[split.val],
+                             "heuristics": None if heur1 is None else heur1[split.val]},
+                            y_val)
+    served_val = combiner.apply({"model": val_scores[winner], "propagation": prop1[split.val],
+                                 **({} if heur1 is None else {"heuristics": heur1[split.val]})})
+    val_metrics["served"] = metric_row(y_val, served_val)
+    test_scores["propagation"] = prop2[split.test]
+    if heur2 is not None:
+        test_scores["heuristics"] = heur2[split.test]
+    test_scores["served"] = combiner.apply(
+        {"model": test_scores[winner], "propagation": prop2[split.test],
+         **({} if heur2 is None else {"heuristics": heur2[split.test]})})
+    t = _stage(timings, "combination", t)
+
     version = new_version(snapshot.data_hash)
     directory = model_dir(models_root, version)
     directory.mkdir(parents=True, exist_ok=True)
-    arch = save_gnn(model, data1, opt.gnn, directory / "gnn.pt")
-    save_lightgbm(lgbm, directory / "lightgbm.txt")
-    ids = np.array(snapshot.nodes["Account"], dtype=np.str_)
+    cf.save(directory / "lightgbm_t1")  # for analysis (feature importance), not served
+    refit = _refit(snapshot, end, winner, opt, tab_names, gnn_names, fit.best_epoch, directory)
+    t = _stage(timings, "refit", t)
+
+    y_test = split.y_test[split.test]
+    metrics = {name: metric_row(y_test, s) for name, s in test_scores.items()}
     arrays = {"ids": ids[split.test], "y": y_test,
               **{f"score_{k}": v for k, v in test_scores.items()}}
     np.savez(directory / "test_scores.npz", **arrays)  # type: ignore[arg-type]
@@ -154,27 +202,58 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
         "window_days": opt.window_days,
         "split": split.counts(),
         "features": {"tabular": tab_names, "gnn": gnn_names, "gnn_flag": "known_positive"},
-        "standardiser": std.as_dict(),
-        "gnn": {"config": opt.gnn.as_dict(), "architecture": arch,
+        "gnn": {"config": opt.gnn.as_dict(),
                 "fit": {k: v for k, v in asdict(fit).items() if k != "history"},
                 "history": fit.history},
-        "lightgbm": {"best_iteration": int(getattr(lgbm, "best_iteration_", 0) or 0)},
+        "lightgbm": {"folds": opt.folds, "rounds": cf.rounds},
+        "served": {"model": winner, "chosen_on": "validation PR-AUC", **refit,
+                   "combiner": combiner.as_dict()},
         "metrics": {"test": metrics, "val": val_metrics},
         "use_signals": opt.use_signals,
-        "notes": {"heuristics": "sum of heuristic scores run as of T2" if heur is not None
-                  else "heuristics not run"},
+        "notes": {"heuristics": "noisy-OR of heuristic scores run as of each cut-off"
+                  if heur2 is not None else "heuristics not run",
+                  "served": "test metrics of 'served' use the T1 models and the "
+                            "combination fitted on validation; the registered model is "
+                            "the winner refit on every label known now"},
         "timings_s": timings,
     }
     write_manifest(directory, manifest)
-    log.info("registered model %s: test PR-AUC %s", version,
+    log.info("registered model %s (served: %s): test PR-AUC %s", version, winner,
              {k: round(v["pr_auc"], 4) if v["pr_auc"] is not None else None
               for k, v in metrics.items()})
     return manifest
 
 
+def _refit(snapshot: TimedSnapshot, end: float, winner: str, opt: TrainOptions,
+           tab_names: list[str], gnn_names: list[str], best_epoch: int,
+           directory: Path) -> dict[str, Any]:
+    """The winner fitted again on every label known at ``end``; saved in ``directory``."""
+    signals = None
+    if opt.use_signals and opt.signals_at is not None:
+        signals = feature_signals(opt.signals_at(end))
+    view = cutoff_view(snapshot, end, opt.window_days, signals)
+    known = view.known
+    exists = np.ones(known.size, dtype=bool)
+    if winner == "lightgbm":
+        cf = fit_crossfit(view.tabular(tab_names), known.astype(np.int8), exists,
+                          _ids(snapshot), folds=opt.folds, seed=opt.gnn.seed,
+                          threads=opt.threads)
+        cf.save(directory / "lightgbm")
+        return {"labels": int(known.sum()), "as_of": end}
+    std = fit_standardiser(view, gnn_names, exists)
+    data = gnn_data(view, gnn_names, std)
+    cfg = GnnConfig(**{**opt.gnn.as_dict(), "epochs": max(best_epoch, opt.gnn.eval_every)})
+    model = new_model(cfg, data)
+    fit_gnn(model, data, known, exists, None, None, cfg, progress=opt.progress)
+    arch = save_gnn(model, data, cfg, directory / "gnn.pt")
+    return {"labels": int(known.sum()), "as_of": end, "epochs": cfg.epochs,
+            "standardiser": std.as_dict(), "architecture": arch, "config": cfg.as_dict()}
+
+
 def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | None = None,
                    threads: int = 2, signals_at: SignalSource | None = None) -> ScoreResult:
-    """GNN probability for every account as of ``cutoff`` (default: after the last event)."""
+    """The served model's score for every account as of ``cutoff`` (default: after the
+    last event)."""
     torch.set_num_threads(threads)
     t0 = time.perf_counter()
     manifest = read_manifest(directory)
@@ -185,10 +264,16 @@ def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | 
             raise GnnError("this model uses heuristic signals: scoring needs them too")
         signals = feature_signals(signals_at(when))
     view = cutoff_view(snapshot, when, float(manifest["window_days"]), signals)
-    std = Standardiser.from_dict(manifest["standardiser"])
-    data = gnn_data(view, list(manifest["features"]["gnn"]), std)
-    model, cfg = load_gnn(directory / "gnn.pt", manifest["gnn"])
-    scores = score_accounts(model, data, view.known, cfg.score_folds, cfg.seed)
+    served = manifest["served"]
+    if served["model"] == "lightgbm":
+        cf = CrossFit.load(directory / "lightgbm")
+        scores = cf.score(view.tabular(list(manifest["features"]["tabular"])), _ids(snapshot))
+    else:
+        std = Standardiser.from_dict(served["standardiser"])
+        data = gnn_data(view, list(manifest["features"]["gnn"]), std)
+        model, cfg = load_gnn(directory / "gnn.pt", {"config": served["config"],
+                                                     "architecture": served["architecture"]})
+        scores = _gnn_scores(model, data, view.known, cfg)
     return ScoreResult(list(snapshot.nodes["Account"]), scores, str(manifest["version"]), when,
                        time.perf_counter() - t0)
 

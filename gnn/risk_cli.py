@@ -25,7 +25,8 @@ def propagate(
     t0 = time.monotonic()
     with open_driver(s) as driver:
         engine = PropagationEngine.build(driver, s.neo4j_database,
-                                         cache_dir=s.var_dir / "cache", progress=True)
+                                         cache_dir=s.var_dir / "cache", progress=True,
+                                         models_root=s.var_dir / "models")
         built = time.monotonic() - t0
         written = engine.write_back()
         recs, _, _ = driver.execute_query(

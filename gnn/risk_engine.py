@@ -2,8 +2,13 @@
 
 It is the Neo4j adapter of `gnn.propagation` (pure maths): export a snapshot, run the
 full personalised PageRank from the seeds the graph knows (incident beneficiaries, black
-and grey lists), combine with the GNN score and the heuristic signals
-(`combine_risk`), and write ``prop_score, risk, risk_band, risk_updated_at`` back.
+and grey lists), combine with the served model's score and the heuristic signals, and
+write ``prop_score, risk, risk_band, risk_drivers, risk_updated_at`` back.
+
+For accounts the combination is the one `fraudgraph train` learned on validation
+(`gnn.combine`, in the latest registered model); an account that is itself a seed keeps
+at least its seed weight. Without a registered model, and for persons, phones and
+devices (which have no model score), the fixed rule of `gnn.propagation.risk` applies.
 The same object then serves the API: explanations, and incremental pushes when an
 incident or list entry arrives, writing back only the entities whose scores moved.
 """
@@ -21,12 +26,15 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from cypher import statement
+from gnn.combine import Combiner, with_own_seed
+from gnn.errors import ModelNotFoundError
 from gnn.export import export_snapshot
 from gnn.propagation import (
     IncrementalPropagation,
     PropagationConfig,
     Seed,
     UnknownEntityError,
+    band_of,
     build_propagation_graph,
     combine_risk_array,
     explain,
@@ -66,11 +74,12 @@ class PropagationEngine:
 
     def __init__(self, driver: Driver, database: str, snapshot: GraphSnapshot,
                  state: IncrementalPropagation, gnn: dict[str, float],
-                 config: PropagationConfig) -> None:
+                 config: PropagationConfig, combiner: Combiner | None = None) -> None:
         self.driver, self.database = driver, database
         self.snapshot, self.state, self.config = snapshot, state, config
         self.graph = state.graph
         self.gnn = gnn
+        self.combiner = combiner
         self.heur = {lb: heuristic_evidence(snapshot, lb) for lb in LABELS.values()}
         self._lock = threading.Lock()
         self.built_at = time.time()
@@ -78,7 +87,7 @@ class PropagationEngine:
     @classmethod
     def build(cls, driver: Driver, database: str, *, cache_dir: Path | None = None,
               config: PropagationConfig | None = None, as_of: float | None = None,
-              progress: bool = False) -> PropagationEngine:
+              progress: bool = False, models_root: Path | None = None) -> PropagationEngine:
         config = config or PropagationConfig()
         t0 = time.monotonic()
         snap = export_snapshot(driver, database, cache_dir=cache_dir, progress=progress)
@@ -91,7 +100,7 @@ class PropagationEngine:
         log.info("propagation over %d nodes / %d edges from %d seeds in %.1f s",
                  graph.num_nodes, snap.num_edges, int((seeds > 0).sum()),
                  time.monotonic() - t0)
-        return cls(driver, database, snap, state, gnn, config)
+        return cls(driver, database, snap, state, gnn, config, served_combiner(models_root))
 
     # ------------------------------------------------------------------ risk
     def risk_rows(self, label: str, local: np.ndarray | None = None) -> list[dict[str, Any]]:
@@ -104,9 +113,35 @@ class PropagationEngine:
         gnn = None
         if label == "Account" and self.gnn:
             gnn = np.array([self.gnn.get(ids[i], np.nan) for i in local])
-        risk, bands = _combine(prop, gnn, self.heur[label][local])
-        return [{"id": ids[i], "prop": float(p), "risk": float(r), "band": b}
-                for i, p, r, b in zip(local.tolist(), prop, risk, bands, strict=True)]
+        heur = self.heur[label][local]
+        drivers: list[list[str]] = [[] for _ in local]
+        if label == "Account" and self.combiner is not None and gnn is not None:
+            own = self.state.seeds[np.arange(sl.start, sl.stop)[local]]
+            risk, drivers = self._learned(prop, gnn, heur, own)
+            bands = [band_of(float(r)) for r in risk]
+        else:
+            risk, bands = _combine(prop, gnn, heur)
+        return [{"id": ids[i], "prop": float(p), "risk": float(r), "band": b, "drivers": d}
+                for i, p, r, b, d in zip(local.tolist(), prop, risk, bands, drivers,
+                                         strict=True)]
+
+    def _learned(self, prop: np.ndarray, gnn: np.ndarray, heur: np.ndarray,
+                 own_seed: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+        """The learned combination; each entity's drivers are the components whose
+        contribution lifts it above the average account, largest first."""
+        assert self.combiner is not None
+        have = np.isfinite(gnn)
+        # An account scored by no model (opened since `fraudgraph score`) gets the median
+        # model score: no evidence either way.
+        model = np.where(have, gnn, float(np.median(gnn[have])) if have.any() else 0.5)
+        values = {"model": model, "propagation": prop, "heuristics": heur}
+        combined = self.combiner.apply(values)
+        contrib = self.combiner.contributions(values)
+        names = self.combiner.components
+        drivers = [[names[j] for j in np.argsort(-row) if row[j] > 0] for row in contrib]
+        for i in np.flatnonzero(own_seed > 0):
+            drivers[i] = ["own_seed", *drivers[i]]
+        return with_own_seed(combined, own_seed), drivers
 
     def write_back(self, nodes: np.ndarray | None = None) -> int:
         """Write risk for all entities, or for the given global node indices."""
@@ -200,7 +235,22 @@ class PropagationEngine:
 
     def info(self) -> dict[str, Any]:
         return {"name": self.name, "loaded": True, "nodes": int(self.graph.num_nodes),
-                "seeds": int((self.state.seeds > 0).sum()), "built_at": self.built_at}
+                "seeds": int((self.state.seeds > 0).sum()), "built_at": self.built_at,
+                "combination": self.combiner.as_dict() if self.combiner else "fixed rule"}
+
+
+def served_combiner(models_root: Path | None) -> Combiner | None:
+    """The learned combination of the latest registered model, if there is one."""
+    if models_root is None:
+        return None
+    from gnn.registry import latest, read_manifest
+
+    try:
+        manifest = read_manifest(latest(models_root))
+    except ModelNotFoundError:
+        return None
+    comb = manifest.get("served", {}).get("combiner")
+    return Combiner.from_dict(comb) if comb else None
 
 
 def _write_rows(tx: ManagedTransaction, query: str, rows: list[dict[str, Any]]) -> None:

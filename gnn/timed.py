@@ -42,6 +42,13 @@ class TimedSnapshot(GraphSnapshot):
     def edge(self, edge_type: EdgeType) -> EdgeSet | None:
         return self.edges.get(edge_type)
 
+    def earliest_time(self) -> float | None:
+        """The oldest transfer time in the snapshot (None when there is none)."""
+        t = edge_time(self, ("Account", "TRANSFERRED", "Account"))
+        if t is None or not t.size or not np.isfinite(t).any():
+            return None
+        return float(np.nanmin(t))
+
     def latest_time(self) -> float:
         """The newest event or relationship time in the snapshot (0 when there is none)."""
         latest = 0.0

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from gnn.features.flow import flow_features
+from gnn.features.flow import TRANSFERS, flow_features
 from gnn.features.identity import holder_of, identity_features, person_stats
 from gnn.features.proximity import proximity_features, signal_features
+from gnn.features.structure import structure_features
 from gnn.features.table import GROUPS, FeatureTable
 from gnn.labels import first_known
 from gnn.timed import TimedSnapshot, as_of
@@ -40,6 +41,12 @@ def account_features(snapshot: TimedSnapshot, cutoff: float, *,
     snap = snapshot if already_cut else as_of(snapshot, cutoff)
     table = FeatureTable()
     flow_features(table, snap, cutoff, window_days)
+    es = snap.edge(TRANSFERS)
+    if es is not None and es.at is not None and es.amount is not None:
+        structure_features(table, es.src, es.dst, es.amount, es.at, snap.count("Account"))
+    else:
+        empty = np.zeros(0)
+        structure_features(table, empty, empty, empty, empty, snap.count("Account"))
     identity_features(table, snap, cutoff, window_days)
     known = first_known(snap) < cutoff
     proximity_features(table, snap, known)

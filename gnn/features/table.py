@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-GROUPS = ("flow", "identity", "context", "label", "signal")
+GROUPS = ("flow", "structure", "identity", "context", "label", "signal")
 
 
 @dataclass

@@ -44,6 +44,23 @@ def test_a_window_without_positives_is_an_error() -> None:
         time_split(first, None, Cutoffs(day(4), day(8), day(12)))
 
 
+def test_cutoffs_leave_history_before_t1_when_labels_come_early() -> None:
+    """Most labels in the first days (as in AMLSim): T1 goes where a quarter of the
+    timeline lies behind it, and the later labels are halved between val and test."""
+    early = [day(d) for d in (1, 1, 2, 2, 3, 3, 4, 5)]
+    late = [day(d) for d in (40, 41, 60, 61, 80, 81)]
+    first = np.concatenate([np.array(early + late), np.full(5, np.inf)])
+    cut = choose_cutoffs(first, day(100), window_days=7, min_positives=2, start=day(0))
+    assert cut.t1 == day(25)
+    split = time_split(first, None, cut, min_positives=2)
+    counts = split.counts()
+    assert counts["train"]["positives"] == 8
+    assert counts["val"]["positives"] == 3
+    assert counts["test"]["positives"] == 3
+    # without the data's start: the label-time quantiles, T1 in the first days
+    assert choose_cutoffs(first, day(100), window_days=7, min_positives=2).t1 < day(10)
+
+
 def test_cutoffs_fall_back_to_label_quantiles_in_small_worlds() -> None:
     first = np.concatenate([np.array([day(d) for d in range(1, 13)]), np.full(5, np.inf)])
     cut = choose_cutoffs(first, day(100), window_days=28, min_positives=2)

@@ -61,12 +61,21 @@ def test_cli_train_score_clusters_eval(graph: Driver, db: str, pseudo: Pseudonym
     assert res.exit_code == 0, res.output
     version_dir = latest(cli_env / "models")
     manifest = read_manifest(version_dir)
-    for name in ("gnn.pt", "lightgbm.txt", "test_scores.npz"):
+    served = manifest["served"]
+    assert served["model"] in ("gnn", "lightgbm")
+    model_file = "gnn.pt" if served["model"] == "gnn" else "lightgbm/crossfit.json"
+    for name in (model_file, "test_scores.npz"):
         assert (version_dir / name).exists()
     assert manifest["data_hash"] and manifest["features"]["tabular"]
-    # heuristics: the Cypher heuristics run read-only as of T2 (the baseline)
-    assert set(manifest["metrics"]["test"]) == {"gnn", "lightgbm", "propagation", "heuristics"}
+    # The served model is refit on every label known now, not only those before T1.
+    assert served["labels"] > manifest["split"]["train"]["positives"]
+    assert set(served["combiner"]["components"]) <= {"model", "propagation", "heuristics"}
+    assert all(w >= 0 for w in served["combiner"]["weights"])
+    # heuristics: the Cypher heuristics run read-only as of each cut-off
+    assert set(manifest["metrics"]["test"]) == {"gnn", "lightgbm", "propagation", "heuristics",
+                                               "served"}
     assert manifest["metrics"]["test"]["gnn"]["pr_auc"] is not None
+    assert manifest["metrics"]["val"]["served"]["pr_auc"] is not None
 
     res = runner.invoke(app, ["score", "--threads", "1"])
     assert res.exit_code == 0, res.output
@@ -93,6 +102,10 @@ def test_cli_train_score_clusters_eval(graph: Driver, db: str, pseudo: Pseudonym
     ev = json.loads(out.read_text())
     assert ev["model_version"] == manifest["version"]
     assert ev["truth"]["gnn"]["positives"] > 0
+    assert ev["truth"]["served"]["positives"] == ev["truth"]["gnn"]["positives"]
+    # ... and the risk served today, beside its stored components, on hidden truth
+    assert set(ev["served_now"]) == {"served_risk", "model", "propagation", "heuristics"}
+    assert ev["served_now"]["model"]["positives"] > 0
     assert ev["clusters"]["clusters"] == len(second)
     assert 0.0 <= ev["clusters"]["precision"] <= 1.0
     assert len(ev["emerging"]["backtests"]) == 1
