@@ -84,6 +84,28 @@ def propagation_scores(snap_cut: TimedSnapshot, cutoff: float,
     return np.asarray(graph.split(risk)["Account"], dtype=np.float64)
 
 
+def held_out_propagation(snap_cut: TimedSnapshot, cutoff: float, fold: np.ndarray,
+                         folds: int, config: PropagationConfig | None = None) -> np.ndarray:
+    """Per account, propagated risk with the seeds on its own fold's accounts removed:
+    what propagation says of a ring none of whose members is known (the validation of
+    the risk combination, `gnn.pipeline`). One graph, one PPR run per fold."""
+    config = config or PropagationConfig()
+    graph = build_propagation_graph(snap_cut, config, as_of=cutoff)
+    seeds = seeds_from_snapshot(snap_cut, config, as_of=cutoff)
+    accounts = snap_cut.index("Account")
+    out = np.zeros(len(snap_cut.nodes["Account"]))
+    for k in range(folds):
+        kept = [sd for sd in seeds if sd.node_type != "Account"
+                or fold[accounts[sd.node_id]] != k]
+        vec = seed_vector(graph, kept)
+        result = personalized_pagerank(graph, vec, config)
+        risk = np.asarray(graph.split(normalise_scores(result.scores, graph.degree, config,
+                                                       vec))["Account"], dtype=np.float64)
+        rows = fold == k
+        out[rows] = risk[rows]
+    return out
+
+
 def heuristic_scores(signals: dict[str, np.ndarray] | None, n: int) -> np.ndarray | None:
     """Sum of heuristic scores per account, or None when no signals are available."""
     if not signals:

@@ -18,6 +18,7 @@ is fitted on unknown accounts and says nothing about known ones.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -45,8 +46,8 @@ class Combiner:
     mean: list[float]  # standardisation of the inputs, from the validation rows
     std: list[float]
 
-    def _z(self, values: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        n = len(next(iter(values.values())))
+    def _z(self, values: Mapping[str, np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
+        n = len(next(v for v in values.values() if v is not None))
         cols = []
         for name, mu, sd in zip(self.components, self.mean, self.std, strict=True):
             x = values.get(name)
@@ -56,11 +57,11 @@ class Combiner:
         contrib = xs * np.asarray(self.weights)
         return self.intercept + contrib.sum(axis=1), contrib
 
-    def apply(self, values: dict[str, np.ndarray]) -> np.ndarray:
+    def apply(self, values: Mapping[str, np.ndarray | None]) -> np.ndarray:
         z, _ = self._z(values)
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
 
-    def contributions(self, values: dict[str, np.ndarray]) -> np.ndarray:
+    def contributions(self, values: Mapping[str, np.ndarray | None]) -> np.ndarray:
         """Per row and component, its share of the log-odds above the average account."""
         _, c = self._z(values)
         return c
@@ -75,7 +76,7 @@ class Combiner:
                    [float(s) for s in d["std"]])
 
 
-def fit_combiner(values: dict[str, np.ndarray | None], y: np.ndarray) -> Combiner:
+def fit_combiner(values: Mapping[str, np.ndarray | None], y: np.ndarray) -> Combiner:
     """Logistic regression with weights >= 0 (L-BFGS-B) on the supplied components; a
     component that is missing or constant on validation is left out."""
     y = np.asarray(y, dtype=np.float64)

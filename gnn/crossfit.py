@@ -56,8 +56,10 @@ class CrossFit:
     boosters: list[Any] = field(default_factory=list)
     rounds: int = ROUNDS
 
-    def score(self, x: np.ndarray, ids: list[str] | np.ndarray) -> np.ndarray:
-        fold = fold_of(ids, self.folds, self.seed)
+    def score(self, x: np.ndarray, ids: list[str] | np.ndarray,
+              fold: np.ndarray | None = None) -> np.ndarray:
+        """Each row by the booster of its fold (by default the fold of its id)."""
+        fold = fold_of(ids, self.folds, self.seed) if fold is None else fold
         out = np.zeros(x.shape[0])
         for k, booster in enumerate(self.boosters):
             rows = fold == k
@@ -84,13 +86,14 @@ class CrossFit:
 
 def fit_crossfit(x: np.ndarray, y: np.ndarray, rows: np.ndarray, ids: list[str] | np.ndarray,
                  *, folds: int = 5, seed: int = 0, threads: int = 2,
-                 rounds: int = ROUNDS) -> CrossFit:
-    """One booster per fold, each fitted on ``rows`` outside its fold. Positives are
-    up-weighted to half the total weight, so the score is a ranking, not a calibrated
+                 rounds: int = ROUNDS, fold: np.ndarray | None = None) -> CrossFit:
+    """One booster per fold, each fitted on ``rows`` outside its fold (``fold``: an
+    explicit assignment, e.g. `group_folds`; by default the fold of each id). Positives
+    are up-weighted to half the total weight, so the score is a ranking, not a calibrated
     probability (the risk combination calibrates it)."""
     import lightgbm as lgb
 
-    fold = fold_of(ids, folds, seed)
+    fold = fold_of(ids, folds, seed) if fold is None else fold
     y = np.asarray(y, dtype=np.float64)
     boosters = []
     for k in range(folds):
@@ -104,3 +107,34 @@ def fit_crossfit(x: np.ndarray, y: np.ndarray, rows: np.ndarray, ids: list[str] 
     log.info("cross-fitted %d boosters on %d rows (%d positives)", folds, int(rows.sum()),
              int(y[rows].sum()))
     return CrossFit(folds, seed, boosters, rounds)
+
+
+def group_folds(ids: list[str] | np.ndarray, known: np.ndarray, src: np.ndarray,
+                dst: np.ndarray, folds: int, seed: int = 0) -> np.ndarray:
+    """Folds in which the known accounts of one ring stay together: a ring is a connected
+    component of known accounts over their transfers, and takes the fold of its smallest
+    id. Unknown accounts keep the fold of their own id. Held out this way, a known ring
+    is scored as a new ring would be, with none of its members known."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(ids)
+    fold = fold_of(ids, folds, seed)
+    idx = np.flatnonzero(known)
+    if idx.size == 0:
+        return fold
+    both = known[src] & known[dst]
+    local = np.full(n, -1, dtype=np.int64)
+    local[idx] = np.arange(idx.size)
+    a = sp.csr_matrix((np.ones(int(both.sum())), (local[src[both]], local[dst[both]])),
+                      shape=(idx.size, idx.size))
+    _, comp = connected_components(a, directed=False)
+    names = np.asarray(ids, dtype=object)[idx]
+    rep: dict[int, str] = {}
+    for c, name in zip(comp.tolist(), names.tolist(), strict=True):
+        if c not in rep or name < rep[c]:
+            rep[c] = name
+    reps = sorted(set(rep.values()))
+    rep_fold = dict(zip(reps, fold_of(reps, folds, seed).tolist(), strict=True))
+    fold[idx] = [rep_fold[rep[c]] for c in comp.tolist()]
+    return fold

@@ -25,9 +25,9 @@ import numpy as np
 import torch
 from neo4j import Driver
 
-from gnn.baselines import propagation_scores
+from gnn.baselines import held_out_propagation, propagation_scores
 from gnn.combine import fit_combiner
-from gnn.crossfit import CrossFit, fit_crossfit
+from gnn.crossfit import CrossFit, fit_crossfit, group_folds
 from gnn.errors import GnnError
 from gnn.fit import GnnConfig, fit_gnn, new_model, score_accounts
 from gnn.heuristic_source import feature_signals
@@ -95,6 +95,17 @@ def noisy_or(signals: dict[str, np.ndarray] | None, n: int) -> np.ndarray | None
     return 1.0 - keep
 
 
+def rank_mean(*scores: np.ndarray) -> np.ndarray:
+    """The mean of each model's percentile rank: the two candidates' scores live on
+    different scales, their rankings do not."""
+    from scipy.stats import rankdata
+
+    n = len(scores[0])
+    if n == 0:
+        return np.zeros(0)
+    return np.asarray(np.mean([rankdata(s) / n for s in scores], axis=0))
+
+
 def _ids(snapshot: TimedSnapshot) -> np.ndarray:
     return np.array(snapshot.nodes["Account"], dtype=np.str_)
 
@@ -109,12 +120,14 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
     """Time-split evaluation of every candidate, then the served model refit on every
     label known now.
 
-    At T1: the cross-fitted LightGBM and the GNN are fitted on labels known before T1;
-    validation (labelled in [T1, T2)) picks the served model and fits the risk
-    combination of its score with propagation and the heuristics (`gnn.combine`). At T2
-    every component and the combined (served) risk are scored on the test window. Then
-    the winner is refit on all labels known now, and that is what `fraudgraph score`
-    applies."""
+    At T1: the cross-fitted LightGBM and the GNN are fitted on labels known before T1,
+    and their rank-mean ensemble is a third candidate; validation (labelled in [T1, T2))
+    picks the served model (`choose_model`). The winner is refit on all labels known now,
+    and that is what `fraudgraph score` applies. The risk combination of its score with
+    propagation and the heuristics (`gnn.combine`) is fitted on validation, or, for the
+    cross-fitted models, on their held-out scores at now with whole known rings held out
+    (`HeldOut`). At T2 every component and the served risk are scored on the test
+    window."""
     opt = options or TrainOptions()
     torch.set_num_threads(opt.threads)
     timings: dict[str, float] = {}
@@ -156,23 +169,40 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
     val_scores["gnn"] = _gnn_scores(model, data1, v1.known, opt.gnn)[split.val]
     data2 = gnn_data(v2, gnn_names, std)
     test_scores["gnn"] = _gnn_scores(model, data2, v2.known, opt.gnn)[split.test]
+    val_scores["ensemble"] = rank_mean(val_scores["lightgbm"], val_scores["gnn"])
+    test_scores["ensemble"] = rank_mean(test_scores["lightgbm"], test_scores["gnn"])
     t = _stage(timings, "gnn", t)
 
     y_val = split.y_val[split.val]
     val_metrics = {name: metric_row(y_val, s) for name, s in val_scores.items()}
-    winner = max(val_scores, key=lambda k: val_metrics[k]["pr_auc"] or 0.0)
-    log.info("served model: %s (validation PR-AUC %s)", winner,
-             {k: v["pr_auc"] for k, v in val_metrics.items()})
+    winner, informative = choose_model(val_metrics, float(y_val.mean()) if y_val.size else 0.0)
+    log.info("served model: %s (validation PR-AUC %s%s)", winner,
+             {k: v["pr_auc"] for k, v in val_metrics.items()},
+             "" if informative else "; validation at chance, so the cross-fitted model")
 
     prop1 = propagation_scores(v1.snap, cut.t1)
     prop2 = propagation_scores(v2.snap, cut.t2)
     heur1, heur2 = noisy_or(sig1, n), noisy_or(sig2, n)
-    combiner = fit_combiner({"model": val_scores[winner], "propagation": prop1[split.val],
-                             "heuristics": None if heur1 is None else heur1[split.val]},
-                            y_val)
-    served_val = combiner.apply({"model": val_scores[winner], "propagation": prop1[split.val],
-                                 **({} if heur1 is None else {"heuristics": heur1[split.val]})})
-    val_metrics["served"] = metric_row(y_val, served_val)
+    version = new_version(snapshot.data_hash)
+    directory = model_dir(models_root, version)
+    directory.mkdir(parents=True, exist_ok=True)
+    cf.save(directory / "lightgbm_t1")  # for analysis (feature importance), not served
+    refit, held_out = _refit(snapshot, end, winner, opt, tab_names, gnn_names, fit.best_epoch,
+                             directory)
+    t = _stage(timings, "refit", t)
+
+    if held_out is not None:
+        # The cross-fitted model's own out-of-fold scores at now, rings held out whole.
+        combiner = fit_combiner(held_out.components, held_out.y)
+        val_metrics["served"] = metric_row(held_out.y, combiner.apply(held_out.components))
+        combined_on = "rings held out at now (leave-group-out)"
+    else:
+        val = {"model": val_scores[winner], "propagation": prop1[split.val],
+               "heuristics": None if heur1 is None else heur1[split.val]}
+        combiner = fit_combiner(val, y_val)
+        val_metrics["served"] = metric_row(y_val, combiner.apply(
+            {k: v for k, v in val.items() if v is not None}))
+        combined_on = "time-split validation"
     test_scores["propagation"] = prop2[split.test]
     if heur2 is not None:
         test_scores["heuristics"] = heur2[split.test]
@@ -180,13 +210,6 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
         {"model": test_scores[winner], "propagation": prop2[split.test],
          **({} if heur2 is None else {"heuristics": heur2[split.test]})})
     t = _stage(timings, "combination", t)
-
-    version = new_version(snapshot.data_hash)
-    directory = model_dir(models_root, version)
-    directory.mkdir(parents=True, exist_ok=True)
-    cf.save(directory / "lightgbm_t1")  # for analysis (feature importance), not served
-    refit = _refit(snapshot, end, winner, opt, tab_names, gnn_names, fit.best_epoch, directory)
-    t = _stage(timings, "refit", t)
 
     y_test = split.y_test[split.test]
     metrics = {name: metric_row(y_test, s) for name, s in test_scores.items()}
@@ -206,8 +229,9 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
                 "fit": {k: v for k, v in asdict(fit).items() if k != "history"},
                 "history": fit.history},
         "lightgbm": {"folds": opt.folds, "rounds": cf.rounds},
-        "served": {"model": winner, "chosen_on": "validation PR-AUC", **refit,
-                   "combiner": combiner.as_dict()},
+        "served": {"model": winner, "chosen_on": "validation PR-AUC",
+                   "validation_informative": informative, **refit,
+                   "combiner": combiner.as_dict(), "combiner_fitted_on": combined_on},
         "metrics": {"test": metrics, "val": val_metrics},
         "use_signals": opt.use_signals,
         "notes": {"heuristics": "noisy-OR of heuristic scores run as of each cut-off"
@@ -224,30 +248,70 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
     return manifest
 
 
+def choose_model(val_metrics: dict[str, dict[str, Any]], prevalence: float,
+                 lift: float = 2.0) -> tuple[str, bool]:
+    """The served model: the best on validation PR-AUC when validation tells the
+    candidates from chance (the best reaches ``lift`` times the prevalence); otherwise the
+    ensemble of both, which bets on neither (when labels arrive with little behaviour
+    before them, as in AMLSim, features as of T1 describe nobody yet, and a choice made
+    there is a coin toss)."""
+    best = max(val_metrics, key=lambda k: val_metrics[k]["pr_auc"] or 0.0)
+    informative = (val_metrics[best]["pr_auc"] or 0.0) >= lift * prevalence > 0
+    return (best if informative else "ensemble"), informative
+
+
+@dataclass
+class HeldOut:
+    components: dict[str, np.ndarray | None]
+    y: np.ndarray
+
+
+# Heuristics that read the labels themselves (list entries, incidents' victims and
+# callers): on a held-out known ring they fire because it is known, so the combination is
+# fitted without them.
+LABEL_HEURISTICS = frozenset({"list_proximity", "victim_fan_in", "caller_reuse"})
+
+
 def _refit(snapshot: TimedSnapshot, end: float, winner: str, opt: TrainOptions,
            tab_names: list[str], gnn_names: list[str], best_epoch: int,
-           directory: Path) -> dict[str, Any]:
-    """The winner fitted again on every label known at ``end``; saved in ``directory``."""
-    signals = None
-    if opt.use_signals and opt.signals_at is not None:
-        signals = feature_signals(opt.signals_at(end))
+           directory: Path) -> tuple[dict[str, Any], HeldOut | None]:
+    """The winner fitted again on every label known at ``end``; saved in ``directory``.
+    For the cross-fitted LightGBM also the held-out components at ``end`` that the risk
+    combination is fitted on."""
+    sig_now = opt.signals_at(end) if opt.signals_at is not None else None
+    signals = feature_signals(sig_now) if opt.use_signals else None
     view = cutoff_view(snapshot, end, opt.window_days, signals)
     known = view.known
     exists = np.ones(known.size, dtype=bool)
-    if winner == "lightgbm":
-        cf = fit_crossfit(view.tabular(tab_names), known.astype(np.int8), exists,
-                          _ids(snapshot), folds=opt.folds, seed=opt.gnn.seed,
-                          threads=opt.threads)
+    out: dict[str, Any] = {"labels": int(known.sum()), "as_of": end}
+    held = None
+    if winner in ("lightgbm", "ensemble"):
+        ids = _ids(snapshot)
+        es = view.snap.edge(("Account", "TRANSFERRED", "Account"))
+        empty = np.zeros(0, dtype=np.int64)
+        fold = group_folds(ids, known, es.src if es is not None else empty,
+                           es.dst if es is not None else empty, opt.folds, opt.gnn.seed)
+        x = view.tabular(tab_names)
+        cf = fit_crossfit(x, known.astype(np.int8), exists, ids, folds=opt.folds,
+                          seed=opt.gnn.seed, threads=opt.threads, fold=fold)
         cf.save(directory / "lightgbm")
-        return {"labels": int(known.sum()), "as_of": end}
-    std = fit_standardiser(view, gnn_names, exists)
-    data = gnn_data(view, gnn_names, std)
-    cfg = GnnConfig(**{**opt.gnn.as_dict(), "epochs": max(best_epoch, opt.gnn.eval_every)})
-    model = new_model(cfg, data)
-    fit_gnn(model, data, known, exists, None, None, cfg, progress=opt.progress)
-    arch = save_gnn(model, data, cfg, directory / "gnn.pt")
-    return {"labels": int(known.sum()), "as_of": end, "epochs": cfg.epochs,
-            "standardiser": std.as_dict(), "architecture": arch, "config": cfg.as_dict()}
+        free = None if sig_now is None else {k: v for k, v in sig_now.items()
+                                             if k not in LABEL_HEURISTICS}
+        # For the ensemble too the combination is fitted on the LightGBM's held-out scores:
+        # the refit GNN has none (it trained on every known account).
+        held = HeldOut({"model": cf.score(x, ids, fold),
+                        "propagation": held_out_propagation(view.snap, end, fold, opt.folds),
+                        "heuristics": noisy_or(free, known.size)}, known.astype(np.int8))
+    if winner in ("gnn", "ensemble"):
+        std = fit_standardiser(view, gnn_names, exists)
+        data = gnn_data(view, gnn_names, std)
+        cfg = GnnConfig(**{**opt.gnn.as_dict(), "epochs": max(best_epoch, opt.gnn.eval_every)})
+        model = new_model(cfg, data)
+        fit_gnn(model, data, known, exists, None, None, cfg, progress=opt.progress)
+        arch = save_gnn(model, data, cfg, directory / "gnn.pt")
+        out.update({"epochs": cfg.epochs, "standardiser": std.as_dict(), "architecture": arch,
+                    "config": cfg.as_dict()})
+    return out, held
 
 
 def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | None = None,
@@ -265,15 +329,18 @@ def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | 
         signals = feature_signals(signals_at(when))
     view = cutoff_view(snapshot, when, float(manifest["window_days"]), signals)
     served = manifest["served"]
-    if served["model"] == "lightgbm":
+    parts = []
+    if served["model"] in ("lightgbm", "ensemble"):
         cf = CrossFit.load(directory / "lightgbm")
-        scores = cf.score(view.tabular(list(manifest["features"]["tabular"])), _ids(snapshot))
-    else:
+        parts.append(cf.score(view.tabular(list(manifest["features"]["tabular"])),
+                              _ids(snapshot)))
+    if served["model"] in ("gnn", "ensemble"):
         std = Standardiser.from_dict(served["standardiser"])
         data = gnn_data(view, list(manifest["features"]["gnn"]), std)
         model, cfg = load_gnn(directory / "gnn.pt", {"config": served["config"],
                                                      "architecture": served["architecture"]})
-        scores = _gnn_scores(model, data, view.known, cfg)
+        parts.append(_gnn_scores(model, data, view.known, cfg))
+    scores = parts[0] if len(parts) == 1 else rank_mean(*parts)
     return ScoreResult(list(snapshot.nodes["Account"]), scores, str(manifest["version"]), when,
                        time.perf_counter() - t0)
 

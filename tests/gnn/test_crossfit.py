@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gnn.crossfit import CrossFit, fit_crossfit, fold_of
+from gnn.crossfit import CrossFit, fit_crossfit, fold_of, group_folds
 from gnn.metrics import roc_auc
 
 
@@ -46,3 +46,21 @@ def test_signal_is_learned() -> None:
     ids = [str(i) for i in range(n)]
     cf = fit_crossfit(x, y, np.ones(n, dtype=bool), ids, folds=3, threads=1, rounds=100)
     assert roc_auc(y, cf.score(x, ids)) > 0.9
+
+
+def test_group_folds_keep_a_known_ring_together() -> None:
+    ids = [f"acc_{i:03d}" for i in range(300)]
+    known = np.zeros(300, dtype=bool)
+    rings = [list(range(10 * r, 10 * r + 6)) for r in range(8)]  # 8 known rings of 6
+    src, dst = [], []
+    for ring in rings:
+        known[ring] = True
+        src += ring
+        dst += ring[1:] + ring[:1]
+    src += list(range(100, 299))  # unknown accounts paying each other
+    dst += list(range(101, 300))
+    fold = group_folds(ids, known, np.array(src), np.array(dst), folds=4)
+    for ring in rings:
+        assert len(set(fold[ring].tolist())) == 1
+    assert len({int(fold[r[0]]) for r in rings}) > 1  # rings spread over the folds
+    np.testing.assert_array_equal(fold[~known], fold_of(ids, 4)[~known])

@@ -62,9 +62,10 @@ def test_cli_train_score_clusters_eval(graph: Driver, db: str, pseudo: Pseudonym
     version_dir = latest(cli_env / "models")
     manifest = read_manifest(version_dir)
     served = manifest["served"]
-    assert served["model"] in ("gnn", "lightgbm")
-    model_file = "gnn.pt" if served["model"] == "gnn" else "lightgbm/crossfit.json"
-    for name in (model_file, "test_scores.npz"):
+    assert served["model"] in ("gnn", "lightgbm", "ensemble")
+    files = {"gnn": ["gnn.pt"], "lightgbm": ["lightgbm/crossfit.json"],
+             "ensemble": ["gnn.pt", "lightgbm/crossfit.json"]}[served["model"]]
+    for name in (*files, "test_scores.npz"):
         assert (version_dir / name).exists()
     assert manifest["data_hash"] and manifest["features"]["tabular"]
     # The served model is refit on every label known now, not only those before T1.
@@ -72,8 +73,8 @@ def test_cli_train_score_clusters_eval(graph: Driver, db: str, pseudo: Pseudonym
     assert set(served["combiner"]["components"]) <= {"model", "propagation", "heuristics"}
     assert all(w >= 0 for w in served["combiner"]["weights"])
     # heuristics: the Cypher heuristics run read-only as of each cut-off
-    assert set(manifest["metrics"]["test"]) == {"gnn", "lightgbm", "propagation", "heuristics",
-                                               "served"}
+    assert set(manifest["metrics"]["test"]) == {"gnn", "lightgbm", "ensemble", "propagation",
+                                               "heuristics", "served"}
     assert manifest["metrics"]["test"]["gnn"]["pr_auc"] is not None
     assert manifest["metrics"]["val"]["served"]["pr_auc"] is not None
 
