@@ -5,6 +5,7 @@ registered model produced on its own evaluation window (``test_scores.npz``)."""
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,23 @@ def score_drift(driver: Driver, database: str, models_root: Path
     return (None if value is None else round(value, 4)), version
 
 
+def assemble(runs: list[dict[str, Any]], alerts: list[dict[str, Any]],
+             incidents: list[dict[str, Any]], accounts: list[dict[str, Any]],
+             since_ts: int) -> dict[str, Any]:
+    """The report from the rows of the monitor_* statements (shared by the CLI's sync
+    driver and the API's async one)."""
+    lead = lead_time_days(
+        {r["id"]: r["first_alert"] for r in accounts if r["first_alert"] is not None},
+        {r["id"]: r["first_report"] for r in accounts})
+    model = max(runs, key=lambda r: r["as_of"])["model"] if runs else None
+    return {"since_ts": since_ts, "weeks": weekly(alerts, incidents, runs), "lead_time": lead,
+            "model": model}
+
+
+def default_since(run_times: list[int], weeks: int, now_ts: int) -> int:
+    return max(run_times, default=now_ts) - weeks * 7 * DAY_S
+
+
 def report(driver: Driver, database: str, *, since_ts: int | None = None,
            weeks: int = 12, now_ts: int | None = None) -> dict[str, Any]:
     """The weekly report since ``since_ts`` (default: ``weeks`` weeks before the newest
@@ -59,14 +77,7 @@ def report(driver: Driver, database: str, *, since_ts: int | None = None,
         return [r.data() for r in recs]
 
     if since_ts is None:
-        runs = read("monitor_runs", since=0)
-        end = max([int(r["as_of"]) for r in runs], default=now_ts or 0)
-        since_ts = end - weeks * 7 * DAY_S
-    runs = read("monitor_runs", since=since_ts)
-    rows = weekly(read("monitor_alerts", since=since_ts),
-                  read("monitor_incidents", since=since_ts), runs)
-    acc = read("lead_accounts")
-    lead = lead_time_days({r["id"]: r["first_alert"] for r in acc if r["first_alert"] is not None},
-                          {r["id"]: r["first_report"] for r in acc})
-    model = max(runs, key=lambda r: r["as_of"])["model"] if runs else None
-    return {"since_ts": since_ts, "weeks": rows, "lead_time": lead, "model": model}
+        since_ts = default_since([int(r["as_of"]) for r in read("monitor_runs", since=0)],
+                                 weeks, now_ts or int(time.time()))
+    return assemble(read("monitor_runs", since=since_ts), read("monitor_alerts", since=since_ts),
+                    read("monitor_incidents", since=since_ts), read("lead_accounts"), since_ts)
