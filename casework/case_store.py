@@ -102,7 +102,7 @@ async def create_case(tx: AsyncManagedTransaction, *, title: str, assignee: str 
 
 async def change(tx: AsyncManagedTransaction, case_id: str,
                  transition: Callable[[C.CaseState], C.Transition], *, now_ts: int,
-                 by: str) -> C.Transition:
+                 by: str, decided_ts: int | None = None) -> C.Transition:
     """Lock, check, write: one case change and its history event (and, for links,
     closing and reopening, what they do to alerts and verdicts)."""
     before = await _state(tx, case_id)
@@ -116,9 +116,11 @@ async def change(tx: AsyncManagedTransaction, case_id: str,
     if t.action == "closed":
         await rows(tx, q("close_alerts"), id=case_id, verdict=t.state.verdict, now_ts=now_ts,
                    by=by)
+        at = now_ts if decided_ts is None else decided_ts
         got = await rows(tx, q("verdicts_write"), id=case_id, verdict=t.state.verdict,
-                         scheme=t.state.scheme, now_ts=now_ts, by=by)
+                         scheme=t.state.scheme, now_ts=at, by=by)
         detail["labelled_accounts"] = len(got[0]["accounts"]) if got else 0
+        detail["decided_ts"] = at
     elif t.action == "reopened":
         await rows(tx, q("reopen_alerts"), id=case_id, now_ts=now_ts)
         got = await rows(tx, q("verdicts_withdraw"), id=case_id, now_ts=now_ts, by=by)

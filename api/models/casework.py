@@ -111,6 +111,9 @@ class CloseIn(BaseModel):
     verdict: Verdict
     scheme: Scheme | None = Field(None, description="required with confirmed_fraud")
     reason: str = Field(min_length=1, max_length=2000)
+    decided_at: str | None = Field(
+        None, max_length=40, description="ISO-8601 with zone: when the verdict was reached, "
+        "if earlier than now (e.g. a court decision); the label counts from then")
 
     @model_validator(mode="after")
     def _scheme_with_confirmed_only(self) -> CloseIn:

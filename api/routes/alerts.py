@@ -44,7 +44,7 @@ def history_out(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda e: (e.get("seq") or 0, e["at_ts"]))
 
 
-def _ts(value: str | None, field: str) -> int | None:
+def parse_time(value: str | None, field: str) -> int | None:
     if value is None:
         return None
     try:
@@ -86,8 +86,8 @@ async def list_alerts(
     row = await deps.graph(request).read_one(
         statement("alerts/queue"), statuses=list(status),
         bank=bank_scope(principal, bank.upper() if bank else None), band=band, scheme=scheme,
-        kind=kind, current=current, raised_after=_ts(raised_after, "raised_after"),
-        raised_before=_ts(raised_before, "raised_before"), sort=sort,
+        kind=kind, current=current, raised_after=parse_time(raised_after, "raised_after"),
+        raised_before=parse_time(raised_before, "raised_before"), sort=sort,
         descending=order == "desc", offset=offset, limit=limit)
     row = row or {"total": 0, "items": [], "as_of": None}
     return {"items": row["items"], "total": row["total"], "limit": limit, "offset": offset,

@@ -13,7 +13,7 @@ from neo4j import AsyncManagedTransaction
 
 from api import deps
 from api.auth import require
-from api.errors import NotFound
+from api.errors import NotFound, Unprocessable
 from api.keys import Principal
 from api.models.casework import (
     AssignIn,
@@ -26,7 +26,7 @@ from api.models.casework import (
     NoteIn,
     ReopenIn,
 )
-from api.routes.alerts import history_out, write
+from api.routes.alerts import history_out, parse_time, write
 from casework import case_store
 from casework import cases as C
 from cypher import statement
@@ -96,10 +96,10 @@ async def get_case(request: Request, case_id: str = CaseId) -> Any:
 
 
 async def _change(request: Request, case_id: str, principal: Principal, transition: Any,
-                  **audit: Any) -> dict[str, Any]:
+                  decided_ts: int | None = None, **audit: Any) -> dict[str, Any]:
     async def work(tx: AsyncManagedTransaction) -> C.Transition:
         return await case_store.change(tx, case_id, transition, now_ts=int(time.time()),
-                                       by=principal.key_id)
+                                       by=principal.key_id, decided_ts=decided_ts)
 
     t = await write(request, work)
     deps.audit_detail(request, case=case_id, change=t.action, **audit)
@@ -140,9 +140,12 @@ async def add_links(request: Request, body: LinksIn, case_id: str = CaseId,
 async def close(request: Request, body: CloseIn, case_id: str = CaseId,
                 principal: Principal = Depends(require("cases"))) -> Any:
     reason = scrub_text(body.reason, deps.pseudo(request))
+    decided = parse_time(body.decided_at, "decided_at")
+    if decided is not None and decided > time.time() + 300:
+        raise Unprocessable("decided_at: in the future", field="decided_at")
     return await _change(request, case_id, principal,
                          lambda s: C.close(s, body.verdict, body.scheme, reason),
-                         verdict=body.verdict)
+                         decided_ts=decided, verdict=body.verdict)
 
 
 @router.post("/cases/{case_id}/reopen", response_model=CaseDetail, responses=_409,

@@ -8,4 +8,5 @@ CREATE CONSTRAINT alert_run_id IF NOT EXISTS FOR (n:AlertRun) REQUIRE n.id IS UN
 CREATE CONSTRAINT case_id IF NOT EXISTS FOR (n:Case) REQUIRE n.id IS UNIQUE;
 CREATE INDEX case_status IF NOT EXISTS FOR (n:Case) ON (n.status);
 CREATE CONSTRAINT verdict_id IF NOT EXISTS FOR (n:Verdict) REQUIRE n.id IS UNIQUE;
+CREATE INDEX verdict_case IF NOT EXISTS FOR (n:Verdict) ON (n.case_id);
 CREATE CONSTRAINT history_event_id IF NOT EXISTS FOR (n:HistoryEvent) REQUIRE n.id IS UNIQUE

@@ -9,6 +9,6 @@ RETURN properties(c) AS case,
                                             WHEN n:Phone THEN 'phone' ELSE 'device' END,
                                 id: n.id, bank: n.bank, risk: n.risk, band: n.risk_band}]
          AS entities,
-       [(v:Verdict)-[:VERDICT_ON]->(:Account) WHERE v.case_id = c.id |
-         v {.account, .verdict, .scheme, .at_ts, .by, .withdrawn_ts}] AS verdicts,
+       COLLECT { MATCH (v:Verdict {case_id: c.id})
+                 RETURN v {.account, .verdict, .scheme, .at_ts, .by, .withdrawn_ts} } AS verdicts,
        [(e:HistoryEvent)-[:OF]->(c) | e {.id, .seq, .at_ts, .by, .action, .detail}] AS history

@@ -7,7 +7,7 @@ CALL (c) {
   UNION
   MATCH (c)-[:HAS_ALERT]->(:Alert)-[:ABOUT]->(a:Account) RETURN a
 }
-CREATE (v:Verdict {id: c.id + ':' + a.id + ':' + toString($now_ts), case_id: c.id,
+CREATE (v:Verdict {id: 'vrd_' + randomUUID(), case_id: c.id,
                    account: a.id, verdict: $verdict, scheme: $scheme, at_ts: $now_ts,
                    by: $by})-[:VERDICT_ON]->(a)
 RETURN collect(a.id) AS accounts

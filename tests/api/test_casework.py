@@ -4,6 +4,7 @@ whole life, and problem+json errors."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from neo4j import Driver
 
@@ -153,3 +154,35 @@ def test_monitoring(api: Api, alerts: None) -> None:
     assert raised == 4
     assert body["lead_time"]["reported_accounts"] == 1  # mule1, beneficiary of inc-1
     assert api.get("/v1/monitoring", params={"weeks": 0}).status_code == 422
+
+
+def test_verdicts_reach_the_next_training_set(api: Api, alerts: None, neo4j_driver: Driver,
+                                              settings: Settings) -> None:
+    """After the case above (confirmed, reopened, closed as not fraud) and a confirmed
+    case on mule3, the exported snapshot's labels are what the verdicts say."""
+    from gnn.export import export_snapshot
+    from gnn.labels import first_known, label_sources
+
+    acc = {k: api.pseudo("account", v) for k, v in IBAN.items()}
+    r = api.post("/v1/cases", json={"title": "mule3", "entities": [
+        {"kind": "account", "id": acc["mule3"]}]})
+    cid = r.json()["case"]["id"]
+    r = api.post(f"/v1/cases/{cid}/close", json={
+        "verdict": "confirmed_fraud", "scheme": "mule", "reason": "court",
+        "decided_at": "2026-03-08T12:00:00+05:00"})
+    assert r.status_code == 200, r.text
+    assert api.post(f"/v1/cases/{cid}/close", json={"verdict": "not_fraud", "reason": "x",
+                                                    "decided_at": "2999-01-01T00:00:00+00:00"}
+                    ).status_code == 422  # the future, before the state is even read
+    snap = export_snapshot(neo4j_driver, settings.neo4j_database, progress=False)
+    idx = {a: i for i, a in enumerate(snap.nodes["Account"])}
+    t = first_known(snap)
+    assert t[idx[acc["mule3"]]] == ts("2026-03-08T12:00:00+05:00")
+    # mule1 was inc-1's beneficiary; the live "not fraud" verdict (after the report)
+    # overrules it, and the withdrawn confirmation is no label at all.
+    assert np.isinf(t[idx[acc["mule1"]]])
+    src = label_sources(snap)
+    assert src["verdict_confirmed_fraud"] == 1 and src["verdict_not_fraud"] == 3
+    assert src["incident_beneficiaries_overruled"] == 1
+    # The latest time of the data is not moved by verdicts recorded in wall time.
+    assert snap.latest_time() < ts("2026-04-01T00:00:00+05:00")
