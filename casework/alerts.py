@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from casework.errors import CaseworkError
+
 DAY_S = 86_400
 BAND_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 ENTITY_KINDS = ("account", "person", "phone", "device")
@@ -54,9 +56,9 @@ class AlertConfig:
 
     def __post_init__(self) -> None:
         if self.min_band not in BAND_RANK:
-            raise ValueError(f"min_band must be one of {', '.join(BAND_RANK)}")
+            raise CaseworkError(f"min_band must be one of {', '.join(BAND_RANK)}")
         if not 0.0 <= self.weight_risk <= 1.0:
-            raise ValueError("weight_risk must be in [0, 1]")
+            raise CaseworkError("weight_risk must be in [0, 1]")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from casework.alerts import (
     priority,
     reasons,
 )
+from casework.errors import CaseworkError
 
 CFG = AlertConfig()
 NOW = 1_780_000_000
@@ -138,5 +139,5 @@ def test_cluster_growth_is_material() -> None:
 
 
 def test_config_is_checked() -> None:
-    with pytest.raises(ValueError, match="min_band"):
+    with pytest.raises(CaseworkError, match="min_band"):
         AlertConfig(min_band="severe")
