@@ -9,7 +9,8 @@ replayed day by day, twice, in the same run:
   positive, already in the queue, or held by an earlier verdict are not raised again
   unless their evidence materially changed) go to the investigators;
 - ``--delay`` days later each alert gets its verdict, simulated from the truth:
-  confirmed fraud if the account is truly fraud, else not fraud;
+  confirmed fraud if the account is truly fraud, else not fraud; a confirmed account is
+  not alerted again (in either arm: the AFC's case records exist either way);
 - every ``--retrain-every`` days the model is retrained at cut-off T.
 
 The two arms differ only in what the retraining sees: *feedback* trains on the verdicts
@@ -138,10 +139,13 @@ def replay_day(arm: Arm, snap: TimedSnapshot, day: int, cutoff: float, fraud: np
     known = first_known(as_of(s, cutoff)) < cutoff
     money = inflow(snap, cutoff, cfg.money_window_days * DAY)
     queued = {p[1] for p in arm.pending}
+    # Accounts the AFC already confirmed are handled (cases, lists) in both arms: a new
+    # alert on one finds nothing new, whether or not the model was trained on it.
+    confirmed = {v[0] for v in arm.verdicts if v[1] == "confirmed_fraud"}
     order = np.argsort(-np.nan_to_num(scores, nan=-1.0))[: args.top * 20]
     ranked: list[tuple[float, int, Evidence]] = []
     for i in order.tolist():
-        if known[i] or i in queued:
+        if known[i] or i in queued or i in confirmed:
             continue
         e = Evidence("account", str(i), gnn_score=float(scores[i]), money_kzt=float(money[i]))
         if decide(e, arm.held.get(i), int(cutoff), cfg).action is not Action.RAISE:

@@ -129,3 +129,24 @@ def test_queue_with_10000_open_alerts_loads_under_a_second(tab: Tab, alerted: Ui
     finally:
         neo4j_driver.execute_query("MATCH (al:Alert) WHERE al.id STARTS WITH 'alr_bulk_' "
                                    "DETACH DELETE al", database_=settings.neo4j_database)
+
+
+def test_admin_puts_a_confirmed_case_on_the_black_list(tab: Tab, alerted: UiWorld) -> None:
+    tab.sign_in(alerted.admin)
+    h = {"Authorization": f"Bearer {alerted.admin}"}
+    queue = tab.page.request.get(tab.base + "/v1/alerts?kind=account&status=open&limit=1",
+                                 headers=h).json()
+    alert = queue["items"][0]
+    case = tab.page.request.post(tab.base + "/v1/cases", headers=h, data={
+        "title": "to list", "alerts": [alert["id"]]}).json()["case"]["id"]
+    r = tab.page.request.post(tab.base + f"/v1/cases/{case}/close", headers=h, data={
+        "verdict": "confirmed_fraud", "scheme": "mule", "reason": "confirmed by the bank"})
+    assert r.ok, r.text()
+    tab.goto(f"/ui/#/cases/{case}")
+    tab.page.click("#case-blacklist")
+    tab.page.wait_for_function(
+        "() => document.querySelector('#status').textContent.includes('on the black list')")
+    assert tab.status().startswith("1 of 1")
+    listed = tab.page.request.get(tab.base + "/v1/lists/black?limit=1000", headers=h).json()
+    assert alert["entity_id"] in {e["entity"] for e in listed["items"]}
+    assert not tab.errors, tab.errors

@@ -5,6 +5,7 @@ import { api, enc } from "./api.js";
 import { fail, field, fill, h, say, table } from "./dom.js";
 import { dateToTs, inferKind, kzt, score, shortId, when } from "./format.js";
 import { GraphView, legend } from "./graph.js";
+import { can } from "./session.js";
 
 const VERDICTS = [["confirmed_fraud", "confirmed fraud"], ["not_fraud", "not fraud"], ["inconclusive", "inconclusive"]];
 const SCHEMES = ["phone_fraud", "fake_investment", "dropper", "gambling", "drugs", "mule", "other"];
@@ -174,6 +175,7 @@ export const casesView = {
           c.assignee ? ` · ${c.assignee}` : "", c.verdict ? ` · ${c.verdict.replace("_", " ")}${c.scheme ? ` (${c.scheme})` : ""}` : "",
           ` · banks ${(c.banks || []).join(", ") || "—"} · opened ${when(c.created_ts)} UTC+5`),
         live.length ? h("p", { class: "hint", text: `${live.length} account label(s) in force.` }) : null,
+        this.blacklistButton(c, live),
         h("a", { href: "#/cases", text: "All cases" })),
       ...this.forms(c),
       h("div", { class: "grid" },
@@ -183,6 +185,26 @@ export const casesView = {
       h("div", { class: "card" }, h("h4", { text: "Timeline" }), timeline));
     this.detail.hidden = false;
     this.drawGraph(d);
+  },
+
+  // A confirmation can also list the accounts, through the ordinary list path (admins).
+  blacklistButton(c, live) {
+    if (c.verdict !== "confirmed_fraud" || !live.length || !can("lists:write")) return null;
+    return h("button", { type: "button", id: "case-blacklist", text: `Put ${live.length} account(s) on the black list`,
+      onclick: async (ev) => {
+        ev.target.disabled = true;
+        let done = 0;
+        for (const v of live) {
+          try {
+            await api("/v1/lists/black", { method: "POST", body: { entity_kind: "account", entity_id: v.account,
+              reason: `case ${c.id}: confirmed ${c.scheme || "fraud"}`, source: "AFC" } });
+            done += 1;
+          } catch (err) {
+            fail(err, `Black list ${shortId(v.account)}`);
+          }
+        }
+        say(`${done} of ${live.length} account(s) put on the black list.`);
+      } });
   },
 
   async drawGraph(d) {
