@@ -112,7 +112,9 @@ def train(arm: Arm, snap: TimedSnapshot, cutoff: float, args: argparse.Namespace
     mp = getattr(args, "min_positives", 3)
     cut = choose_cutoffs(first_known(as_of(s, cutoff)), cutoff, args.window_days, mp)
     t0 = time.perf_counter()
-    manifest = train_pipeline(s, models / arm.name, TrainOptions(
+    # The graph as known at the cut-off: a pipeline that refits on "every label known
+    # now" must not see the replay's future.
+    manifest = train_pipeline(as_of(s, cutoff), models / arm.name, TrainOptions(
         window_days=args.window_days, cutoffs=cut,
         threads=args.threads, progress=False, min_positives=mp,
         gnn=GnnConfig(epochs=args.epochs, hidden=32, seed=args.seed)))
