@@ -23,6 +23,7 @@ from api.observe import ObserveMiddleware
 from api.problems import COMMON_RESPONSES
 from api.querylib import QueryCatalogue, default_catalogue
 from api.risk import RiskEngine, StoredRiskEngine
+from api.routes import casework as casework_routes
 from api.routes import check, clusters, entities, health, incidents, keys, lists, queries
 from api.ui import mount_ui
 from fraudgraph.pseudonym import Pseudonymiser
@@ -90,7 +91,7 @@ def create_app(
         lifespan=lifespan,
         openapi_tags=[{"name": n} for n in (
             "check", "entities", "clusters", "incidents", "lists", "queries", "keys",
-            "operations")],
+            "operations", *casework_routes.TAGS)],
     )
     app.state.settings = settings
     app.state.config = config
@@ -103,7 +104,8 @@ def create_app(
     problems.install(app)
     app.add_middleware(ObserveMiddleware, audit=audit, metrics=metrics)
     app.include_router(health.public)
-    for module in (health, check, entities, clusters, incidents, lists, queries, keys):
+    for module in (health, check, entities, clusters, incidents, lists, queries, keys,
+                   *casework_routes.MODULES):
         app.include_router(module.router, responses=COMMON_RESPONSES)
     _add_problem_schema(app)
     mount_ui(app)

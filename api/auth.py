@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "keys": frozenset({"admin"}),
     "ready": frozenset({"bank", "afc_analyst", "admin"}),
     "ops": frozenset({"afc_analyst", "admin"}),
+    # casework: banks read alerts about their own customers; AFC analysts work them.
+    "alerts:read": frozenset({"bank", "afc_analyst", "admin"}),
+    "cases": frozenset({"afc_analyst", "admin"}),
 }
 MAX_TOKEN_LEN = 256
 _NEGATIVE_TTL_S = 5.0

@@ -120,6 +120,7 @@ def eval_group(app: typer.Typer) -> typer.Typer:
 def _register_packages() -> None:
     # Each package owns its commands; registration only defines them (no heavy imports).
     from api.cli import register as register_api
+    from casework.cli import register as register_casework
     from cypher.cli import register as register_cypher
     from fraudgraph.demo import register as register_demo
     from gnn.cli import register as register_gnn
@@ -128,7 +129,7 @@ def _register_packages() -> None:
 
     for register in (
         register_loader, register_cypher, register_gnn, register_risk, register_api,
-        register_demo,
+        register_demo, register_casework,
     ):
         register(app)
 

@@ -27,9 +27,10 @@ from graph_loader.load import graph_counts
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-LABELS = ("Account", "Person", "Phone", "Device", "Incident", "ListEntry", "Signal", "DetectRun")
+LABELS = ("Account", "Person", "Phone", "Device", "Incident", "ListEntry", "Signal", "DetectRun",
+          "Verdict")
 REL_TYPES = ("TRANSFERRED", "HOLDS", "USED", "HAS_PHONE", "SIM_EVENT", "CALLED", "VICTIM",
-             "BENEFICIARY", "CALLER", "LISTS", "FLAGS")
+             "BENEFICIARY", "CALLER", "LISTS", "FLAGS", "VERDICT_ON")
 SEP = "::"
 
 

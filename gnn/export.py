@@ -70,6 +70,8 @@ NODE_QUERIES: tuple[NodeQuery, ...] = (
               where="WHERE n.run_id = $run_id"),
     NodeQuery("DetectRun", (("as_of", "n.as_of"), ("window_s", "n.window_s")),
               where="WHERE n.id = $run_id"),
+    # Investigators' verdicts (casework/): labels only, never model input (gnn/hetero.py).
+    NodeQuery("Verdict", strings=(("verdict", "n.verdict"),)),
 )
 
 _TARGETS = ("Account", "Person", "Phone", "Device")
@@ -95,6 +97,10 @@ EDGE_QUERIES: tuple[EdgeQuery, ...] = (
       for target in _TARGETS),
     *(EdgeQuery(("Signal", "FLAGS", target), f"(a)-[:FLAGS]->(b:{target})")
       for target in _TARGETS),
+    # `decided`, not `at`: a verdict is recorded in wall time, which must not move the
+    # snapshot's data end (TimedSnapshot.latest_time); gnn/labels.py reads it itself.
+    EdgeQuery(("Verdict", "VERDICT_ON", "Account"), "(a)-[:VERDICT_ON]->(b:Account)",
+              (("decided", "a.at_ts"),)),
 )
 
 

@@ -1,9 +1,13 @@
 """Labels known at a cut-off, and the time-based train / validation / test split.
 
 An account is a *known* positive at time T when, before T, it was named as the
-beneficiary of a reported incident (``reported_at < T``) or put on the black list
-(``since < T``). The split follows time, never a random shuffle, because the AFC
-always scores today's accounts with a model fitted on yesterday's knowledge:
+beneficiary of a reported incident (``reported_at < T``), put on the black list
+(``since < T``) or confirmed as fraud by an investigator's case verdict (decided before
+T). A "not fraud" verdict makes it a negative: the reports naming it and any confirmed
+verdict *before* that verdict no longer count (later ones do); the black list, changed
+only through its own path, still does. The split follows time, never a random
+shuffle, because the AFC always scores today's accounts with a model fitted on
+yesterday's knowledge:
 
     train       features as of T1, labels known before T1
     validation  features as of T1; accounts unknown at T1, positive if first labelled
@@ -26,14 +30,37 @@ from gnn.timed import TimedSnapshot
 DAY_S = 86_400.0
 
 
+VERDICT = ("Verdict", "VERDICT_ON", "Account")
+
+
+def _verdicts(snap: TimedSnapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(account, decided time, verdict) per verdict edge, and per account the time of its
+    latest "not fraud" verdict (``-inf``: none)."""
+    cleared = np.full(snap.count("Account"), -np.inf)
+    es, kinds = snap.edge(VERDICT), snap.node_attr("Verdict", "verdict")
+    if es is None or not len(es) or kinds is None:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty.astype(np.str_), cleared
+    decided = snap.attrs(VERDICT).get("decided", np.full(len(es), np.nan))
+    verdict = kinds[es.src]
+    nf = (verdict == "not_fraud") & np.isfinite(decided)
+    np.maximum.at(cleared, es.dst[nf], decided[nf])
+    return es.dst, decided, verdict, cleared
+
+
 def first_known(snap: TimedSnapshot) -> np.ndarray:
     """Per account, the first time it became a known positive (``inf``: never)."""
     n = snap.count("Account")
     t = np.full(n, np.inf)
+    acc, decided, verdict, cleared = _verdicts(snap)
     ben = snap.edge(("Incident", "BENEFICIARY", "Account"))
     if ben is not None and len(ben) and ben.at is not None:
         at = np.where(np.isfinite(ben.at), ben.at, np.inf)
+        at = np.where(at > cleared[ben.dst], at, np.inf)  # reports found false by a verdict
         np.minimum.at(t, ben.dst, at)
+    confirmed = (verdict == "confirmed_fraud") & np.isfinite(decided)
+    confirmed &= decided > cleared[acc]
+    np.minimum.at(t, acc[confirmed], decided[confirmed])
     et = ("ListEntry", "LISTS", "Account")
     lists = snap.edge(et)
     kinds = snap.node_attr("ListEntry", "list")
@@ -44,6 +71,33 @@ def first_known(snap: TimedSnapshot) -> np.ndarray:
         start = np.where(np.isfinite(since), since, -np.inf)
         np.minimum.at(t, lists.dst[black], start[black])
     return t
+
+
+def label_sources(snap: TimedSnapshot) -> dict[str, int]:
+    """Accounts labelled by each source (for the model registry's manifest)."""
+    acc, decided, verdict, cleared = _verdicts(snap)
+    n = snap.count("Account")
+    ben = snap.edge(("Incident", "BENEFICIARY", "Account"))
+    named, overruled = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if ben is not None and len(ben) and ben.at is not None:
+        live = ben.at > cleared[ben.dst]
+        named[ben.dst[live]] = True
+        overruled[ben.dst[~live]] = True
+    et = ("ListEntry", "LISTS", "Account")
+    lists, kinds = snap.edge(et), snap.node_attr("ListEntry", "list")
+    black = np.zeros(n, dtype=bool)
+    if lists is not None and len(lists) and kinds is not None:
+        black[lists.dst[kinds[lists.src] == "black"]] = True
+    confirmed = np.zeros(n, dtype=bool)
+    ok = (verdict == "confirmed_fraud") & (decided > cleared[acc])
+    confirmed[acc[ok]] = True
+    not_fraud = np.isfinite(cleared)
+    return {"incident_beneficiaries": int(named.sum()),
+            "incident_beneficiaries_overruled": int((overruled & ~named).sum()),
+            "black_list": int(black.sum()),
+            "verdict_confirmed_fraud": int(confirmed.sum()),
+            "verdict_not_fraud": int(not_fraud.sum()),
+            "positives": int(np.isfinite(first_known(snap)).sum())}
 
 
 def known_before(first: np.ndarray, cutoff: float) -> np.ndarray:

@@ -31,7 +31,7 @@ from gnn.crossfit import CrossFit, fit_crossfit, group_folds
 from gnn.errors import GnnError
 from gnn.fit import GnnConfig, fit_gnn, new_model, score_accounts
 from gnn.heuristic_source import feature_signals
-from gnn.labels import Cutoffs, choose_cutoffs, first_known, time_split
+from gnn.labels import Cutoffs, choose_cutoffs, first_known, label_sources, time_split
 from gnn.model_io import load_gnn, save_gnn
 from gnn.prepare import (
     GNN_GROUPS,
@@ -224,6 +224,7 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
         "cutoffs": asdict(cut),
         "window_days": opt.window_days,
         "split": split.counts(),
+        "label_sources": label_sources(snapshot),  # incidents, black list, verdicts
         "features": {"tabular": tab_names, "gnn": gnn_names, "gnn_flag": "known_positive"},
         "gnn": {"config": opt.gnn.as_dict(),
                 "fit": {k: v for k, v in asdict(fit).items() if k != "history"},

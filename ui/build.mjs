@@ -10,6 +10,14 @@ const vendor = join(here, "..", "api", "static", "ui", "vendor");
 const files = [
   ["cytoscape/dist/cytoscape.min.js", "cytoscape.min.js"],
   ["cytoscape/LICENSE", "cytoscape.LICENSE.txt"],
+  // The force-directed layout (fcose) and the two libraries it is built on, loaded in
+  // this order by index.html; fcose registers itself with the global cytoscape.
+  ["layout-base/layout-base.js", "layout-base.js"],
+  ["layout-base/LICENSE", "layout-base.LICENSE.txt"],
+  ["cose-base/cose-base.js", "cose-base.js"],
+  ["cose-base/LICENSE", "cose-base.LICENSE.txt"],
+  ["cytoscape-fcose/cytoscape-fcose.js", "cytoscape-fcose.js"],
+  ["cytoscape-fcose/LICENSE", "cytoscape-fcose.LICENSE.txt"],
 ];
 
 mkdirSync(vendor, { recursive: true });

@@ -16,7 +16,8 @@ from tests.conftest import TEST_KEY
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 # Each notebook and the figures it must draw.
-FIGURES = {"01_explore_a_ring.ipynb": 2, "02_models.ipynb": 5, "03_investigate_an_entity.ipynb": 4}
+FIGURES = {"01_explore_a_ring.ipynb": 2, "02_models.ipynb": 5, "03_investigate_an_entity.ipynb": 4,
+           "04_feedback_loop.ipynb": 2}
 NAMES = sorted(FIGURES)
 
 

@@ -92,7 +92,8 @@ def test_sign_in_keeps_the_key_in_session_storage_only(tab: Tab, ui_world: UiWor
     tab.page.wait_for_selector("#who:not([hidden])")
     assert "afc_analyst" in tab.page.inner_text("#who-text")
     visible = [a.inner_text() for a in tab.page.locator("nav li:not([hidden]) a").all()]
-    assert visible == ["Search", "Clusters & schemes", "Incident trace", "Named queries", "Lists"]
+    assert visible == ["Search", "Clusters & schemes", "Incident trace", "Named queries", "Lists",
+                       "Alert queue", "Cases"]
     stored = tab.page.evaluate("() => [sessionStorage.getItem('fraudgraph.apiKey'), "
                                "localStorage.length, document.cookie]")
     assert stored == [ui_world.analyst, 0, ""]
@@ -279,7 +280,7 @@ def test_a_bank_key_sees_no_lists_and_only_the_band_of_others(
     tab.page.on("request", lambda r: lists_calls.append(r.url) if "/v1/lists" in r.url else None)
     tab.sign_in(ui_world.bank)
     visible = [a.inner_text() for a in tab.page.locator("nav li:not([hidden]) a").all()]
-    assert visible == ["Search", "Incident trace"]
+    assert visible == ["Search", "Incident trace", "Alert queue"]
     tab.goto("/ui/#/lists")
     tab.page.wait_for_selector("#view-denied:not([hidden])")
     assert tab.page.is_hidden("#view-lists")

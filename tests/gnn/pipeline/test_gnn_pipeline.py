@@ -121,6 +121,8 @@ def test_pipeline_on_minimal_feeds(graph: Driver, db: str, pseudo: Pseudonymiser
     manifest = train_pipeline(snap, tmp_path / "models",
                               TrainOptions(gnn=FAST, progress=False, min_positives=2, threads=1))
     assert manifest["metrics"]["test"]["gnn"]["positives"] >= 2
+    assert manifest["label_sources"]["verdict_confirmed_fraud"] == 0  # no cases yet
+    assert manifest["label_sources"]["positives"] >= 2
     result = score_snapshot(snap, tmp_path / "models" / manifest["version"], threads=1)
     assert len(result.ids) == len(snap.nodes["Account"])
     assert np.all((result.scores >= 0) & (result.scores <= 1))

@@ -143,7 +143,26 @@ const STYLE = [
   { selector: ".hidden", style: { display: "none" } },
 ];
 
-export function layoutOptions(count, start) {
+// fcose (cytoscape-fcose: spectral start, then force-directed refinement) stays fast and
+// untangled well past the plain force layout's limit; rings remain the fallback.
+export const FCOSE_MAX = 3000;
+
+export function hasFcose() {
+  try {
+    return Boolean(window.cytoscape && window.cytoscape("layout", "fcose"));
+  } catch {
+    return false;
+  }
+}
+
+export function layoutOptions(count, start, { incremental = false } = {}) {
+  if (hasFcose() && count <= FCOSE_MAX) {
+    // Keeping the known nodes in place (an expansion) needs fcose's "proof" quality.
+    return { name: "fcose", animate: false, randomize: !incremental,
+      quality: incremental ? "proof" : (count > 500 ? "draft" : "default"),
+      nodeRepulsion: () => 9000, idealEdgeLength: () => 70, nodeSeparation: 80,
+      packComponents: true, padding: 20 };
+  }
   if (count <= FORCE_LAYOUT_MAX) {
     return { name: "cose", animate: false, randomize: true, numIter: 1000,
       nodeRepulsion: () => 9000, idealEdgeLength: () => 70, padding: 20 };
@@ -206,7 +225,8 @@ export class GraphView {
       this.quietLabels();
     });
     const n = this.cy.nodes().length;
-    const opts = n <= FORCE_LAYOUT_MAX ? { ...layoutOptions(n), randomize: false } : layoutOptions(n, this.start);
+    const opts = hasFcose() && n <= FCOSE_MAX ? layoutOptions(n, this.start, { incremental: true })
+      : n <= FORCE_LAYOUT_MAX ? { ...layoutOptions(n), randomize: false } : layoutOptions(n, this.start);
     return this.layout(opts, t0).then((r) => ({ ...r, added }));
   }
 

@@ -1,15 +1,18 @@
 // The workbench's shell: sign-in, the sections the role may use, hash routing.
 import { api } from "./api.js";
+import { casesView } from "./cases.js";
 import { forget } from "./catalogue.js";
 import { clustersView } from "./clusters.js";
 import { say } from "./dom.js";
 import { listsView } from "./lists.js";
 import { queriesView } from "./queries.js";
+import { queueView } from "./queue.js";
 import { searchView } from "./search.js";
 import { can, clearKey, getKey, setKey, setWho, whoAmI } from "./session.js";
 import { traceView } from "./trace.js";
 
-const VIEWS = { search: searchView, clusters: clustersView, trace: traceView, queries: queriesView, lists: listsView };
+const VIEWS = { search: searchView, clusters: clustersView, trace: traceView, queries: queriesView, lists: listsView,
+  queue: queueView, cases: casesView };
 const $ = (id) => document.getElementById(id);
 const ready = new Set();
 

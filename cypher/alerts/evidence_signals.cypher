@@ -1,0 +1,7 @@
+// Every signal of the latest finished detect run (cypher/signals.py names it in Meta),
+// with the entity it flags.
+MATCH (m:Meta {key: 'detect'})
+MATCH (s:Signal {run_id: m.latest_run_id})-[:FLAGS]->(n)
+RETURN CASE WHEN n:Account THEN 'account' WHEN n:Person THEN 'person'
+            WHEN n:Phone THEN 'phone' WHEN n:Device THEN 'device' END AS kind,
+       n.id AS id, s.heuristic AS heuristic, s.severity AS severity, s.score AS score

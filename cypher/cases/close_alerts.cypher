@@ -1,0 +1,7 @@
+// A closed case closes its alerts: each keeps the evidence it was closed on, which holds
+// the entity back from new alerts until that evidence changes.
+// Params: $id, $verdict, $now_ts, $by.
+MATCH (c:Case {id: $id})-[:HAS_ALERT]->(al:Alert)
+SET al.status = 'closed', al.verdict = $verdict, al.closed_ts = $now_ts,
+    al.closed_by = $by, al.held_evidence = al.evidence, al.updated_ts = $now_ts
+RETURN count(al) AS n

@@ -1,0 +1,5 @@
+// A reopened case takes its alerts back; their verdict is withdrawn. Params: $id, $now_ts.
+MATCH (c:Case {id: $id})-[:HAS_ALERT]->(al:Alert)
+SET al.status = 'in_case', al.verdict = null, al.closed_ts = null, al.closed_by = null,
+    al.held_evidence = null, al.updated_ts = $now_ts
+RETURN count(al) AS n

@@ -1,0 +1,49 @@
+"""`fraudgraph alerts raise|list` and `fraudgraph monitor` against the test server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+from neo4j import Driver
+from typer.testing import CliRunner
+
+from casework.cli import register
+from fraudgraph.settings import Settings
+from tests.casework.test_alert_store import NOW, world  # noqa: F401
+from tests.conftest import TEST_KEY
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
+    for k, v in {"FRAUDGRAPH_VAR_DIR": str(settings.var_dir),
+                 "FRAUDGRAPH_BOLT_PORT": str(settings.bolt_port),
+                 "FRAUDGRAPH_HTTP_PORT": str(settings.http_port),
+                 "FRAUDGRAPH_PSEUDONYM_KEY": TEST_KEY, "FRAUDGRAPH_ENV": "test"}.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def test_raise_list_monitor(cli: typer.Typer, world: Driver, db: str) -> None:  # noqa: F811
+    res = CliRunner().invoke(cli, ["alerts", "raise", "--as-of", "2026-03-10T10:00:00+05:00",
+                                   "--json"])
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.output)
+    assert rep["raised"] == 4 and rep["as_of"] == NOW
+    res = CliRunner().invoke(cli, ["alerts", "raise", "--as-of", "2026-03-11T10:00:00+05:00"])
+    assert res.exit_code == 0 and "0 raised, 4 updated" in res.output
+    res = CliRunner().invoke(cli, ["alerts", "list", "--limit", "2"])
+    lines = res.output.strip().splitlines()
+    assert res.exit_code == 0 and len(lines) == 2 and all("alr_" in ln for ln in lines)
+    res = CliRunner().invoke(cli, ["monitor", "--json"])
+    assert res.exit_code == 0, res.output
+    mon = json.loads(res.output)
+    assert sum(w["alerts_raised"] for w in mon["weeks"]) == 4
+    assert mon["lead_time"]["reported_accounts"] == 1
+    res = CliRunner().invoke(cli, ["monitor"])
+    assert res.exit_code == 0 and "week" in res.output
+    assert CliRunner().invoke(cli, ["alerts", "raise", "--min-band", "severe"]).exit_code != 0
