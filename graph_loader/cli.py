@@ -13,6 +13,9 @@ import typer
 def register(app: typer.Typer) -> None:
     app.command("generate")(generate)
     app.command("load")(load)
+    adapt = typer.Typer(no_args_is_help=True, help="Convert foreign data sets to feed files")
+    adapt.command("amlsim")(adapt_amlsim)
+    app.add_typer(adapt, name="adapt")
 
 
 def generate(
@@ -27,6 +30,20 @@ def generate(
 
     manifest = generate_world(out, accounts=accounts, seed=seed, fmt=fmt, minimal=minimal)
     typer.echo(json.dumps(manifest.get("feeds", manifest), indent=2))
+
+
+def adapt_amlsim(
+    src: Annotated[Path, typer.Argument(help="AMLSim output: accounts, transactions, labels")],
+    out: Annotated[Path, typer.Option(help="feed directory to write (truth in OUT/truth)")],
+    split_seed: Annotated[int, typer.Option(help="seed of the known/hidden alert split")] = (
+        20261125),
+    known_share: Annotated[float, typer.Option(help="share of SAR alerts made known")] = 0.3,
+) -> None:
+    """IBM AMLSim output -> feed files, by shared/data/amlsim-10k/README.md's protocol."""
+    from graph_loader.adapters.amlsim import convert
+
+    res = convert(src, out, split_seed=split_seed, known_share=known_share)
+    typer.echo(json.dumps(res.as_dict(), indent=2))
 
 
 def load(
