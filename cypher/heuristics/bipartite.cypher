@@ -12,7 +12,7 @@
 // @param span_s int range 1.. -- override: the two payments to a receiver within this (seconds)
 // @param span_gaps float = 2 range 0..100000 -- default: this many typical gaps
 // @param max_degree int range 1.. -- override: receivers with more transfers are hubs, skipped
-// @param max_degree_q float = 0.99 range 0..1 -- default: this quantile of transfers per active account
+// @param max_degree_q float = 0.95 range 0..1 -- default: this quantile of transfers per active account (through the busiest the paths multiply)
 // @derive span_s gaps span_gaps
 // @derive max_degree transfers_q max_degree_q
 //

@@ -12,7 +12,7 @@
 // @param hop_gaps float = 1 range 0..100000 -- default: this many typical gaps
 // @param min_keep float = 0 range 0..1 -- the onward payment at least this share of the inflow
 // @param max_degree int range 1.. -- override: intermediates with more transfers are hubs, skipped
-// @param max_degree_q float = 0.99 range 0..1 -- default: this quantile of transfers per active account
+// @param max_degree_q float = 0.95 range 0..1 -- default: this quantile of transfers per active account (through the busiest the paths multiply)
 // @derive hop_s gaps hop_gaps
 // @derive max_degree transfers_q max_degree_q
 //
