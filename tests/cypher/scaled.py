@@ -58,16 +58,20 @@ class World:
 Ring = Callable[[World, bool], set[str]]
 
 
-def cycle(w: World, near_miss: bool = False) -> set[str]:
+def cycle(w: World, near_miss: bool = False, scrambled: bool = False) -> set[str]:
     """c0 -> c1 -> ... -> c4 -> c0, one hop a unit.
 
-    In the near miss the third hop happens before the first: read from any start, the
-    money would have to go back in time once (a cycle may start anywhere, so one late
-    closing hop alone would not break it).
+    In the near miss one hop happens long before the others (outside any span a ring
+    keeps). Scrambled, the third hop comes before the first: read from any start the money
+    would go back in time once (AMLSim books a ring's transfers in any order in its span).
     """
     names = [f"cy{i}" for i in range(5)]
     for i in range(5):
-        at = RING_AT - 5 if near_miss and i == 2 else RING_AT + i
+        at = RING_AT + i
+        if i == 2 and near_miss:
+            at = 10
+        elif i == 2 and scrambled:
+            at = RING_AT - 5
         w.pay(names[i], names[(i + 1) % 5], 500 + 37 * i, at)
     return set(names)
 

@@ -9,7 +9,7 @@ from neo4j import Driver
 from cypher.heuristics import Hit
 from fraudgraph.schema import reset_data
 from tests.cypher.conftest import DAY, HOUR, hits
-from tests.cypher.scaled import RINGS, World, fan_in
+from tests.cypher.scaled import RINGS, World, cycle, fan_in
 
 
 def _run(driver: Driver, db: str, name: str, w: World) -> dict[str, Hit]:
@@ -76,6 +76,16 @@ def test_an_absolute_override_replaces_the_derived_threshold(graph: Driver, db: 
     w, members = _world("cycle")
     w.g.commit(graph, db)
     assert members <= set(hits(graph, db, "cycle", as_of=w.as_of, window_s=w.window_s))
-    # Each hop is an hour apart: a 30-minute hop limit, given in seconds, breaks the cycle.
-    tight = hits(graph, db, "cycle", as_of=w.as_of, window_s=w.window_s, hop_s=HOUR // 2)
+    # The ring takes four hours: a two-hour span, given in seconds, is too short for it.
+    tight = hits(graph, db, "cycle", as_of=w.as_of, window_s=w.window_s, cycle_s=2 * HOUR)
     assert not members & set(tight)
+
+
+def test_cycle_in_any_order_unless_ordered_is_asked(graph: Driver, db: str) -> None:
+    w = World()
+    w.background()
+    members = cycle(w, scrambled=True)
+    w.g.commit(graph, db)
+    assert members <= set(hits(graph, db, "cycle", as_of=w.as_of, window_s=w.window_s))
+    ordered = hits(graph, db, "cycle", as_of=w.as_of, window_s=w.window_s, ordered=True)
+    assert not members & set(ordered)
