@@ -132,7 +132,26 @@ def stack(w: World, near_miss: bool = False) -> set[str]:
     return set(layers[1])
 
 
+def transfer_cycle(w: World, near_miss: bool = False) -> set[str]:
+    """A round trip of large, slightly shrinking amounts, a unit a hop, in order; the near
+    miss sends back more than came in."""
+    names = ["tc0", "tc1", "tc2"]
+    for i, amount in enumerate((950, 930, 1200 if near_miss else 910)):
+        w.pay(names[i], names[(i + 1) % 3], amount, RING_AT + i)
+    return set(names)
+
+
+def fast_pass_through(w: World, near_miss: bool = False) -> set[str]:
+    """Large inflows leave again within the unit they came in; in the near miss they stay
+    for a good part of the typical gap first."""
+    for i in range(3):
+        w.pay(f"fp_s{i}", "fp_m", 900 + 20 * i, RING_AT + 3 * i)
+        w.pay("fp_m", f"fp_d{i}", 880 + 20 * i, RING_AT + 3 * i + (15 if near_miss else 0))
+    return {"fp_m"}
+
+
 RINGS: dict[str, Ring] = {
+    "transfer_cycle": transfer_cycle, "fast_pass_through": fast_pass_through,
     "cycle": cycle, "fan_in": fan_in, "fan_out": fan_out, "scatter_gather": scatter_gather,
     "gather_scatter": gather_scatter, "bipartite": bipartite, "stack": stack,
 }
