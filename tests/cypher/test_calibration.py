@@ -15,7 +15,9 @@ from cypher.calibration import (
     parse_derive,
     quantile,
 )
+from cypher.catalog import parse_cypher_file
 from cypher.errors import CatalogError
+from cypher.heuristics import IMPLICIT, Heuristic, _check, apply_derived
 from tests.cypher.conftest import DAY, HOUR
 from tests.cypher.scaled import World
 
@@ -69,3 +71,36 @@ def test_calibrate_measures_the_window(graph: Driver, db: str, amount: float,
     empty = calibrate(graph, db, as_of=w.ts(-1000), window_s=unit)
     assert empty.transfers == 0 and quantile(empty.amount_q, 0.5) is None
     assert empty.typical_gap_s == empty.grain_s
+
+
+_HEAD = ("// @name h\n// @severity low\n// @entity account\n"
+         "// @param min_amount float {target} -- override\n"
+         "// @param min_amount_q float = 0.5 range 0..1 -- quantile\n"
+         "// @param span_s int range 1.. -- override\n"
+         "// @param span_gaps float = 1 -- gaps\n"
+         "// @derive min_amount amount_q min_amount_q\n// @derive span_s gaps span_gaps\n"
+         "MATCH (a:Account) WHERE a.x >= $min_amount AND a.y <= $span_s\n"
+         "RETURN 'account' AS entity_kind, a.id AS entity_id, 1.0 AS score, [] AS evidence")
+
+
+def _heuristic(target: str = "range 0..") -> Heuristic:
+    return _check(Heuristic(parse_cypher_file(_HEAD.format(target=target), "h.cypher",
+                                              implicit=IMPLICIT)))
+
+
+def test_apply_derived_fills_from_the_data_unless_overridden() -> None:
+    h = _heuristic()
+    cal = Calibration(as_of=0, window_s=0, grain_s=HOUR,
+                      amount_q=[float(i) for i in range(len(GRID))],
+                      gap_q=[2.5 * HOUR] * len(GRID))
+    params = h.params.validate({})
+    out, how = apply_derived(h, params, cal)
+    assert out["min_amount"] == pytest.approx(50.0) and out["span_s"] == 3 * HOUR
+    assert how["span_s"] == {"from": "gaps(span_gaps=1)", "value": 3 * HOUR}
+    out, how = apply_derived(h, {**params, "min_amount": 7.0}, cal)
+    assert out["min_amount"] == 7.0 and how["min_amount"] == {"override": 7.0}
+
+
+def test_a_derived_threshold_must_be_an_override_without_default() -> None:
+    with pytest.raises(CatalogError, match="must have no default"):
+        _heuristic("= 5 range 0..")
