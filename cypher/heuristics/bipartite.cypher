@@ -4,7 +4,7 @@
 // @description pair of payments to a receiver within span_gaps of the data's typical gaps
 // @description between an account's transfers: a block of accounts moving money between two
 // @description groups. Flags the senders and the shared receivers; the score grows with the
-// @description receivers shared (0.5 at min_shared, 0.75 at twice).
+// @description receivers shared (1 - min_shared / (shared + 1)).
 // @scheme any
 // @severity medium
 // @entity account
@@ -28,7 +28,7 @@ WHERE s2.id > s1.id AND s2 <> d AND t2.ts >= t1.ts - $span_s AND t2.ts <= t1.ts 
   AND t2.ts >= $as_of - $window_s AND t2.ts <= $as_of
 WITH s1, s2, collect(DISTINCT d) AS ds
 WHERE size(ds) >= $min_shared AND s1.kind <> 'merchant' AND s2.kind <> 'merchant'
-WITH s1, s2, ds, 1.0 - 0.5 ^ (toFloat(size(ds)) / $min_shared) AS score
+WITH s1, s2, ds, 1.0 - toFloat($min_shared) / (size(ds) + 1) AS score
 UNWIND [s1, s2] + ds AS x
 RETURN 'account' AS entity_kind, x.id AS entity_id, score,
        [y IN [s1, s2] + ds WHERE y <> x | y.id][..$max_evidence] AS evidence

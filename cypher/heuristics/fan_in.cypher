@@ -4,7 +4,7 @@
 // @description senders_q quantile of distinct senders per active account (and floor_senders):
 // @description the threshold is read off the same window's distribution, so it moves with the
 // @description data's volumes. The score grows with the senders relative to that threshold
-// @description (0.5 at it, 0.75 at twice it) and with how bunched in time their payments are
+// @description (1 - threshold / (senders + 1): low at the threshold, towards 1 far above it) and with how bunched in time their payments are
 // @description (the share of them inside the busiest span_gaps of the data's typical gaps).
 // @scheme any
 // @severity medium
@@ -38,6 +38,6 @@ WITH a, need, senders,
      reduce(best = 0, u IN tss |
             apoc.coll.max([best, size([v IN tss WHERE v >= u AND v <= u + $span_s])])) AS bunch
 RETURN 'account' AS entity_kind, a.id AS entity_id,
-       (1.0 - 0.5 ^ (toFloat(size(senders)) / need))
+       (1.0 - toFloat(need) / (size(senders) + 1))
          * (0.5 + 0.5 * toFloat(bunch) / size(senders)) AS score,
        [x IN senders | x[0].id][..$max_evidence] AS evidence

@@ -4,7 +4,7 @@
 // @description receivers_q quantile of distinct receivers per active account (and floor_receivers):
 // @description the threshold is read off the same window's distribution, so it moves with the
 // @description data's volumes. The score grows with the receivers relative to that threshold
-// @description (0.5 at it, 0.75 at twice it) and with how bunched in time the payments are
+// @description (1 - threshold / (receivers + 1): low at the threshold, towards 1 far above it) and with how bunched in time the payments are
 // @description (the share of them inside the busiest span_gaps of the data's typical gaps).
 // @scheme any
 // @severity medium
@@ -38,6 +38,6 @@ WITH a, need, receivers,
      reduce(best = 0, u IN tss |
             apoc.coll.max([best, size([v IN tss WHERE v >= u AND v <= u + $span_s])])) AS bunch
 RETURN 'account' AS entity_kind, a.id AS entity_id,
-       (1.0 - 0.5 ^ (toFloat(size(receivers)) / need))
+       (1.0 - toFloat(need) / (size(receivers) + 1))
          * (0.5 + 0.5 * toFloat(bunch) / size(receivers)) AS score,
        [x IN receivers | x[0].id][..$max_evidence] AS evidence

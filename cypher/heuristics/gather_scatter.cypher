@@ -5,7 +5,7 @@
 // @description count at least the quantile q of distinct counterparties per active account
 // @description (and floor_legs), the spans span_gaps of the data's typical gaps between an
 // @description account's transfers. The score grows with the smaller side relative to its
-// @description threshold.
+// @description threshold (low at it, towards 1 far above it).
 // @scheme any
 // @severity medium
 // @entity account
@@ -47,7 +47,8 @@ WITH a, need_in, need_out,
 WITH a, need_in, need_out, before, after,
      apoc.coll.min([toFloat(size(before)) / need_in, toFloat(size(after)) / need_out]) AS k
 WHERE k >= 1.0
-WITH a, before, after, k ORDER BY k DESC
-WITH a, collect([before, after, k])[0] AS best
-RETURN 'account' AS entity_kind, a.id AS entity_id, 1.0 - 0.5 ^ best[2] AS score,
+WITH a, before, after, k, apoc.coll.min([need_in, need_out]) AS need ORDER BY k DESC
+WITH a, collect([before, after, k, need])[0] AS best
+// 1 - need / (legs + 1) on the smaller side: low at the threshold, towards 1 far above it.
+RETURN 'account' AS entity_kind, a.id AS entity_id, 1.0 - 1.0 / (best[2] + 1.0 / best[3]) AS score,
        ([x IN best[0] | x[0].id] + [x IN best[1] | x[0].id])[..$max_evidence] AS evidence

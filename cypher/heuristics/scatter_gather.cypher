@@ -3,7 +3,7 @@
 // @description A source pays at least min_legs distinct intermediates, each of which passes
 // @description money on to one and the same sink within hop_gaps of the data's typical gaps
 // @description between an account's transfers. Flags the source, the intermediates and the
-// @description sink; the score grows with the legs (0.5 at min_legs, 0.75 at twice).
+// @description sink; the score grows with the legs (1 - min_legs / (legs + 1)).
 // @scheme any
 // @severity medium
 // @entity account
@@ -28,7 +28,7 @@ WHERE t2.ts >= t1.ts AND t2.ts <= t1.ts + $hop_s AND t2.ts <= $as_of
   AND t2.amount >= t1.amount * $min_keep AND d <> s AND d <> m AND d.kind <> 'merchant'
 WITH s, d, collect(DISTINCT m) AS ms, collect(t1.tx_id) + collect(t2.tx_id) AS txs
 WHERE size(ms) >= $min_legs AND s.kind <> 'merchant'
-WITH s, d, ms, txs, 1.0 - 0.5 ^ (toFloat(size(ms)) / $min_legs) AS score
+WITH s, d, ms, txs, 1.0 - toFloat($min_legs) / (size(ms) + 1) AS score
 UNWIND [s, d] + ms AS x
 RETURN 'account' AS entity_kind, x.id AS entity_id, score,
        ([y IN [s, d] + ms WHERE y <> x | y.id] + txs)[..$max_evidence] AS evidence

@@ -33,7 +33,7 @@ UNWIND ms AS m
 WITH m, collect(DISTINCT s) AS ss, collect(DISTINCT d) AS ds
 WHERE size(ss) >= $min_width AND size(ds) >= $min_width
 WITH m, ss, ds,
-     1.0 - 0.5 ^ (toFloat(apoc.coll.min([size(ss), size(ds)])) / $min_width) AS score
+     1.0 - toFloat($min_width) / (apoc.coll.min([size(ss), size(ds)]) + 1) AS score
 UNWIND [[m, score]] + [x IN ss + ds | [x, 0.75 * score]] AS hit
 WITH hit[0] AS x, max(hit[1]) AS score, collect(m.id) AS middles
 RETURN 'account' AS entity_kind, x.id AS entity_id, score,
