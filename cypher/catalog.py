@@ -30,6 +30,8 @@ class CypherFile:
     tags: dict[str, str] = field(default_factory=dict)
     description: str = ""
     params: ParamSet = field(default_factory=ParamSet)
+    # Repeatable `@derive` lines (cypher.calibration), in header order.
+    derives: list[str] = field(default_factory=list)
 
     def tag(self, name: str, default: str | None = None) -> str:
         if name in self.tags:
@@ -61,6 +63,7 @@ def parse_cypher_file(text: str, source: str, *, implicit: frozenset[str] = froz
         raise CatalogError(f"{source}: no query after the header")
     tags: dict[str, str] = {}
     descr: list[str] = []
+    derives: list[str] = []
     params = ParamSet()
     for ln in header:
         m = _TAG_RE.match(ln)
@@ -74,6 +77,8 @@ def parse_cypher_file(text: str, source: str, *, implicit: frozenset[str] = froz
             params.specs[spec.name] = spec
         elif tag == "description":
             descr.append(value)
+        elif tag == "derive":
+            derives.append(value)
         elif tag in tags:
             raise CatalogError(f"{source}: @{tag} given twice")
         else:
@@ -82,8 +87,9 @@ def parse_cypher_file(text: str, source: str, *, implicit: frozenset[str] = froz
     if not _NAME_RE.match(name):
         raise CatalogError(f"{source}: header needs `// @name snake_case_name`")
     cf = CypherFile(name=name, source=source, body=body, tags=tags,
-                    description=" ".join(descr), params=params)
-    used = cf.used_params()
+                    description=" ".join(descr), params=params, derives=derives)
+    # A derive's source parameter is read by the runner, not by the query.
+    used = cf.used_params() | {w for d in derives for w in d.split()[2:3]}
     undeclared = sorted(used - set(params.specs) - implicit)
     if undeclared:
         raise CatalogError(f"{source}: uses undeclared parameter(s) {', '.join(undeclared)}")

@@ -37,7 +37,8 @@ def detect(
     report: Annotated[Path | None, typer.Option(help="write the run report (JSON) here")] = None,
     as_of: Annotated[str | None, typer.Option(
         help="ISO time the run looks back from (default: the newest transfer)")] = None,
-    window_days: Annotated[float, typer.Option(help="look-back window in days")] = 30.0,
+    window_days: Annotated[float, typer.Option(
+        help="look-back window in days (0: the whole of the data)")] = 30.0,
     param: Annotated[list[str] | None, typer.Option(
         help="heuristic.name=value override (repeatable)")] = None,
     run_id: Annotated[str | None, typer.Option(
@@ -59,7 +60,7 @@ def detect(
     when = parse_ts(as_of) if as_of else None
     with open_driver(s) as driver:
         rep = run_detect(driver, s.neo4j_database, as_of=when,
-                         window_s=int(window_days * DAY_S),
+                         window_s=int(window_days * DAY_S) if window_days > 0 else None,
                          overrides=parse_overrides(param or []), run_id=run_id, only=only)
     table = Table(title=f"detect {rep.run_id} (as of {rep.as_dict()['as_of_iso']})")
     for col in ("heuristic", "severity", "entity", "hits", "query s", "write s", "error"):

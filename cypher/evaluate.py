@@ -120,18 +120,21 @@ def _ratio(a: int, b: int) -> float | None:
 
 def score_flags(flagged: set[Key], kinds: set[str], truth: Truth, *,
                 floor: float = PRECISION_FLOOR) -> dict[str, Any]:
-    """Hits, precision, recall (and recall of fraud not yet known) for one flag set."""
+    """Hits, precision, recall (and both for fraud not yet known) for one flag set."""
     scored = {k for k in flagged if k[0] in truth.kinds}
     tp = scored & truth.fraud
     pool = {k for k in truth.recallable if k[0] in kinds}
     hidden = pool - truth.known
     precision = _ratio(len(tp), len(scored))
+    # Among flags not already known: the share that are fraud no one has reported yet.
+    fresh = scored - truth.known
     return {
         "hits": len(flagged),
         "true_positives": len(tp),
         "precision": precision,
         "recall": _ratio(len(tp & pool), len(pool)),
         "recall_unknown": _ratio(len(tp & hidden), len(hidden)),
+        "precision_unknown": _ratio(len(tp & fresh), len(fresh)),
         "new_finds": len(tp - truth.known),
         "fraud_in_scope": len(pool),
         "low_precision": precision is not None and len(scored) > 0 and precision < floor,

@@ -2,10 +2,13 @@
 
 Every heuristic returns rows (entity_kind, entity_id, score, evidence). The runner supplies
 `as_of`, `window_s` and `max_evidence`; each file declares its own tuning parameters.
+Thresholds declared with `@derive` come from the data (cypher.calibration) unless the
+caller gives them as absolute overrides.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +18,7 @@ from typing import Any
 from neo4j import Driver, Query, RoutingControl
 from neo4j.exceptions import Neo4jError
 
+from cypher.calibration import Calibration, Derive, calibrate, derive_value, parse_derive
 from cypher.catalog import CypherFile, load_dir, package_dir
 from cypher.errors import CatalogError, ParameterError, QueryFailedError
 from cypher.params import ParamSet
@@ -55,9 +59,21 @@ class Heuristic:
     def params(self) -> ParamSet:
         return self.file.params
 
+    @property
+    def derives(self) -> list[Derive]:
+        return [parse_derive(x, self.file.source) for x in self.file.derives]
+
 
 def _check(h: Heuristic) -> Heuristic:
     src = h.file.source
+    for d in h.derives:
+        for name in (d.target, d.source):
+            if name not in h.params.specs:
+                raise CatalogError(f"{src}: @derive names undeclared parameter {name}")
+        target = h.params.specs[d.target]
+        if target.default is not None or target.required:
+            raise CatalogError(f"{src}: derived {d.target} must have no default (it is "
+                               "an override)")
     if h.severity not in SEVERITIES:
         raise CatalogError(f"{src}: @severity must be one of {', '.join(SEVERITIES)}")
     if h.entity not in ENTITY_KINDS:
@@ -138,6 +154,28 @@ def resolve_params(heuristics: Mapping[str, Heuristic], texts: Mapping[str, Mapp
     return out
 
 
+def apply_derived(h: Heuristic, params: Mapping[str, Any], cal: Calibration
+                  ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Parameters with every derived threshold filled from the data unless given.
+
+    Returns the parameters and, per derived threshold, how it was set: the function and
+    source it came from and the value, or `override` when the caller gave it.
+    """
+    out = dict(params)
+    how: dict[str, dict[str, Any]] = {}
+    for d in h.derives:
+        if out.get(d.target) is not None:
+            how[d.target] = {"override": out[d.target]}
+            continue
+        value = derive_value(d, out[d.source], cal)
+        spec = h.params.specs[d.target]
+        if value is not None and spec.type == "int":
+            value = math.ceil(value)
+        out[d.target] = value
+        how[d.target] = {"from": f"{d.function}({d.source}={out[d.source]})", "value": value}
+    return out, how
+
+
 @dataclass
 class HeuristicRun:
     name: str
@@ -145,12 +183,23 @@ class HeuristicRun:
     rows: int
     seconds: float
     profile: dict[str, Any] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def run_heuristic(driver: Driver, database: str, h: Heuristic, params: Mapping[str, Any], *,
                   as_of: int, window_s: int, profile: bool = False,
-                  timeout_s: float | None = None) -> HeuristicRun:
-    """Run one heuristic in a READ transaction and fold its rows into hits."""
+                  timeout_s: float | None = None,
+                  calibration: Calibration | None = None) -> HeuristicRun:
+    """Run one heuristic in a READ transaction and fold its rows into hits.
+
+    Derived thresholds come from `calibration`, measured here when not given (pass one
+    when running several heuristics over the same window).
+    """
+    derived: dict[str, dict[str, Any]] = {}
+    if h.derives:
+        cal = calibration or calibrate(driver, database, as_of=as_of, window_s=window_s)
+        params, derived = apply_derived(h, params, cal)
     full = {**params, "as_of": as_of, "window_s": window_s, "max_evidence": MAX_EVIDENCE}
     text = ("PROFILE " if profile else "") + h.file.body
     t0 = time.monotonic()
@@ -163,4 +212,4 @@ def run_heuristic(driver: Driver, database: str, h: Heuristic, params: Mapping[s
     seconds = time.monotonic() - t0
     hits = merge_hits(r.data() for r in records)
     return HeuristicRun(h.name, hits, len(records), seconds,
-                        summary.profile if profile else None)
+                        summary.profile if profile else None, dict(params), derived)

@@ -54,7 +54,7 @@ RETURN count(*) AS n
 _FINISH = """
 MATCH (r:DetectRun {id: $run_id})
 SET r.finished_at = datetime($finished_at), r.status = $status, r.summary = $summary,
-    r.signals = $signals
+    r.signals = $signals, r.calibration = $calibration
 WITH r WHERE $status = 'done'
 CALL (r) {
   MATCH (old:DetectRun {latest: true}) WHERE old <> r
@@ -122,7 +122,7 @@ def write_signals(driver: Driver, database: str, *, run_id: str, generation: str
 
 def finish_run(driver: Driver, database: str, *, run_id: str, generation: str,
                finished_at: datetime, ok: bool, summary: Mapping[str, Any],
-               batch_size: int = 10000) -> int:
+               calibration: Mapping[str, Any] | None = None, batch_size: int = 10000) -> int:
     """Drop this run's stale signals, record the outcome and, if ok, move `latest` here."""
     deleted = 0
     with driver.session(database=database) as session:
@@ -136,6 +136,7 @@ def finish_run(driver: Driver, database: str, *, run_id: str, generation: str,
     driver.execute_query(_FINISH, run_id=run_id, finished_at=finished_at.isoformat(),
                          status="done" if ok else "failed",
                          summary=json.dumps(summary, sort_keys=True), signals=signals,
+                         calibration=json.dumps(calibration or {}, sort_keys=True),
                          database_=database)
     return deleted
 

@@ -9,14 +9,18 @@
 // @severity high
 // @entity account
 // @param min_payers int = 10 range 2..1000000 -- distinct payers of small payments
-// @param max_payment float = 30000 range 1.. -- a small payment, KZT
+// @param max_payment float range 0.. -- override: a small payment, KZT
+// @param max_payment_q float = 0.55 range 0..1 -- default: this quantile of the window's transfer amounts: a small payment is at most this
 // @param min_out_ratio float = 0.7 range 0..10 -- outflow at least this share of the small inflow
 // @param max_dests int = 3 range 1..1000 -- swept to at most this many accounts
 // @param sweep_factor float = 1 range 0..10000 -- a sweep is at least this many average payments
-// @param consolidate_s int = 86400 range 600..2592000 -- a sweep follows the payments feeding it within this (default 1 day)
+// @param consolidate_s int range 1.. -- override (seconds): a sweep follows the payments feeding it within this
+// @param consolidate_gaps float = 0.2 range 0..100000 -- default: this many typical gaps between an account's transfers
 // @param min_fed float = 0.5 range 0..1 -- share of a sweep covered by the small payments of the preceding consolidate_s
 // @param min_sweeps int = 2 range 1..10000 -- sweeps in the window
 // @param max_degree int = 20000 range 10..10000000 -- accounts with more transfers are hubs, skipped
+// @derive max_payment amount_q max_payment_q
+// @derive consolidate_s gaps consolidate_gaps
 //
 // Anchor: small payments in the window (transfer_at index), counted per receiver before
 // any node property is read (most small payments go to shops); only receivers with enough

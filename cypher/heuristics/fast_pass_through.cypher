@@ -7,12 +7,16 @@
 // @scheme dropper
 // @severity high
 // @entity account
-// @param min_amount float = 50000 range 0.. -- inflows smaller than this are ignored (KZT)
-// @param dwell_s int = 3600 range 60..86400 -- the outflow must follow within this
+// @param min_amount float range 0.. -- override: inflows smaller than this are ignored (KZT)
+// @param min_amount_q float = 0.6 range 0..1 -- default: this quantile of the window's transfer amounts an inflow reaches
+// @param dwell_s int range 1.. -- override (seconds): the outflow must follow within this
+// @param dwell_gaps float = 0.008 range 0..100000 -- default: this many typical gaps between an account's transfers (at least one grain)
 // @param min_ratio float = 0.8 range 0..1 -- outflow at least this share of the inflow
 // @param max_ratio float = 1.05 range 1..10 -- and at most this multiple
 // @param min_events int = 2 range 1..1000 -- pass-throughs in the window to fire
 // @param max_degree int = 2000 range 10..1000000 -- accounts with more transfers are hubs (payroll, utilities), skipped
+// @derive min_amount amount_q min_amount_q
+// @derive dwell_s gaps dwell_gaps
 //
 // Anchor: sizeable transfers in the window (transfer_at index), grouped by receiver; only
 // receivers with enough of them read their outflows, once, into a list paired in memory.

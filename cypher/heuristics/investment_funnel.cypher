@@ -9,8 +9,10 @@
 // @param min_payers int = 12 range 2..100000 -- distinct payers (other holders) in the window: friends chipping in are fewer
 // @param min_payouts int = 2 range 1..100000 -- payers who got money back after paying
 // @param payout_ratio float = 0.3 range 0..1 -- a payout is at most this share of that payer's deposits
-// @param min_deposit float = 20000 range 0.. -- deposits below this (KZT) are ignored
+// @param min_deposit float range 0.. -- override: deposits below this (KZT) are ignored
+// @param min_deposit_q float = 0.5 range 0..1 -- default: this quantile of the window's transfer amounts: smaller deposits are ignored
 // @param max_degree int = 5000 range 10..10000000 -- accounts with more transfers are hubs, skipped
+// @derive min_deposit amount_q min_deposit_q
 //
 // Anchor: deposits in the window (transfer_at index), grouped by receiver before any node
 // property is read; only receivers with enough payers look for payouts, each a look-up

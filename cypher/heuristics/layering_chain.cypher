@@ -5,11 +5,15 @@
 // @scheme dropper
 // @severity high
 // @entity account
-// @param hop_s int = 14400 range 60..604800 -- the next hop follows within this (default 4 h)
-// @param chain_s int = 43200 range 60..2592000 -- the whole chain within this (default 12 h)
+// @param hop_s int range 1.. -- override (seconds): the next hop follows within this
+// @param hop_gaps float = 0.03 range 0..100000 -- default: this many typical gaps between an account's transfers (at least one grain)
+// @param chain_s int range 1.. -- override (seconds): the whole chain within this
+// @param chain_gaps float = 0.1 range 0..100000 -- default: this many typical gaps
 // @param min_keep float = 0.5 range 0..1 -- each hop carries at least this share of the previous
 // @param slack_s int = 86400 range 0..2592000 -- the victim's payment within this of the incident time
 // @param report_lag_s int = 604800 range 0..31536000 -- without occurred_ts, look back this far from the report
+// @derive hop_s gaps hop_gaps
+// @derive chain_s gaps chain_gaps
 //
 // Anchor: incidents reported in the window (index), then fixed-length expansions, each
 // filtered by time and amount before the next one.

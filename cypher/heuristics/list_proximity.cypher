@@ -13,9 +13,11 @@
 // @param grey_weight float = 0.6 range 0..1 -- a grey entry's weight relative to black (1.0)
 // @param decay float = 0.5 range 0..1 -- score factor per hop
 // @param rel_types list[str] = ["HOLDS","USED","HAS_PHONE","TRANSFERRED"] items 1..4 choices HOLDS,USED,HAS_PHONE,TRANSFERRED -- relationships the hops may use
-// @param min_amount float = 30000 range 0.. -- transfers followed downstream at least this (KZT)
+// @param min_amount float range 0.. -- override: transfers followed downstream at least this (KZT)
+// @param min_amount_q float = 0.55 range 0..1 -- default: this quantile of the window's transfer amounts a followed transfer reaches
 // @param max_device_accounts int = 12 range 2..10000 -- do not pass through devices with more accounts
 // @param max_degree int = 2000 range 10..10000000 -- do not pass into accounts with more transfers (hubs, bank cash accounts)
+// @derive min_amount amount_q min_amount_q
 //
 // Anchor: list entries in force (list_entry_list index). Two explicit BFS levels per entry;
 // each step reads only the frontier's typed relationships and never enters merchants,

@@ -10,10 +10,14 @@
 // @entity account
 // @param max_age_s int = 7776000 range 3600..31536000 -- the burst within this of opening (default 90 days)
 // @param min_dormant_s int = 604800 range 0..31536000 -- no transfer at all in this long after opening (default 7 days)
-// @param burst_s int = 172800 range 600..2592000 -- the burst's span (default 2 days)
+// @param burst_s int range 1.. -- override (seconds): the burst's span
+// @param burst_gaps float = 0.35 range 0..100000 -- default: this many typical gaps between an account's transfers
 // @param min_tx int = 4 range 2..10000 -- transfers in the burst
 // @param min_counterparties int = 3 range 1..10000 -- distinct counterparties in the burst
-// @param min_volume float = 100000 range 0.. -- KZT moved (in plus out) in the burst
+// @param min_volume float range 0.. -- override: KZT moved (in plus out) in the burst
+// @param volume_q float = 0.7 range 0..1 -- default: this quantile of the window's single transfer amounts the burst's volume reaches
+// @derive min_volume amount_q volume_q
+// @derive burst_s gaps burst_gaps
 //
 // Anchor: the account_opened index; each new account's transfers are read once.
 MATCH (a:Account)

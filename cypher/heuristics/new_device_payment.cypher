@@ -7,8 +7,10 @@
 // @severity medium
 // @entity account
 // @param recent_s int = 172800 range 600..2592000 -- payment within this after the new device (default 48 h)
-// @param min_amount float = 50000 range 0.. -- KZT
+// @param min_amount float range 0.. -- override: KZT
+// @param min_amount_q float = 0.6 range 0..1 -- default: this quantile of the window's transfer amounts the payment reaches
 // @param min_account_age_s int = 2592000 range 0..31536000 -- the account had other devices for at least this long
+// @derive min_amount amount_q min_amount_q
 //
 // Anchor: USED relationships first seen in the window (a scan of USED, about one or two
 // per account) of accounts with more than one device (degree store); the older-device

@@ -7,8 +7,10 @@
 // @severity high
 // @entity account
 // @param recent_s int = 172800 range 600..2592000 -- payment within this after the SIM event (default 48 h)
-// @param min_amount float = 50000 range 0.. -- KZT
+// @param min_amount float range 0.. -- override: KZT
+// @param min_amount_q float = 0.6 range 0..1 -- default: this quantile of the window's transfer amounts the payment reaches
 // @param event_kinds list[str] = ["swap","port"] items 1..3 choices new_sim,swap,port -- SIM events that count
+// @derive min_amount amount_q min_amount_q
 //
 // Anchor: SIM events of the right kind in the window (a scan of SIM_EVENT relationships,
 // about one per phone: no index on relationship ts); then the holder's accounts.

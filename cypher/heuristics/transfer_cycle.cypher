@@ -7,14 +7,20 @@
 // @scheme dropper
 // @severity medium
 // @entity account
-// @param min_amount float = 50000 range 0.. -- the first transfer of the cycle at least this (KZT)
-// @param hop_s int = 43200 range 60..2592000 -- each hop within this of the previous (default 12 h)
-// @param cycle_s int = 259200 range 60..2592000 -- the whole cycle within this (default 3 days)
+// @param min_amount float range 0.. -- override: the first transfer of the cycle at least this (KZT)
+// @param min_amount_q float = 0.6 range 0..1 -- default: this quantile of the window's transfer amounts the first transfer reaches
+// @param hop_s int range 1.. -- override (seconds): each hop within this of the previous
+// @param hop_gaps float = 0.1 range 0..100000 -- default: this many typical gaps between an account's transfers
+// @param cycle_s int range 1.. -- override (seconds): the whole cycle within this
+// @param cycle_gaps float = 0.5 range 0..100000 -- default: this many typical gaps
 // @param min_keep float = 0.15 range 0..1 -- every hop at least this share of the first
 // @param max_growth float = 1.05 range 1..100 -- a hop carries at most this multiple of the previous
 // @param min_length int = 3 range 2..4 -- shortest cycle to report (2 = back-and-forth)
 // @param max_degree int = 1000 range 10..10000000 -- accounts with more transfers are hubs, skipped
 // @param account_kinds list[str] = ["personal"] items 1..3 choices personal,business,merchant -- kinds of account a cycle may pass (businesses trade in circles legitimately)
+// @derive min_amount amount_q min_amount_q
+// @derive hop_s gaps hop_gaps
+// @derive cycle_s gaps cycle_gaps
 //
 // Anchor: sizeable transfers in the window (transfer_at index). The way round is unrolled
 // into fixed hops, so each hop's time and amount bounds prune before the next expansion,

@@ -6,9 +6,11 @@
 // @severity high
 // @entity account
 // @param min_victims int = 2 range 2..1000 -- distinct victims to fire
-// @param fan_in_s int = 604800 range 3600..31536000 -- all those payments within this span (default 7 days)
+// @param fan_in_s int range 1.. -- override (seconds): all those payments within this span
+// @param fan_in_gaps float = 1.3 range 0..100000 -- default: this many typical gaps between an account's transfers
 // @param slack_s int = 86400 range 0..2592000 -- a victim's payment counts within this of the incident time
 // @param report_lag_s int = 604800 range 0..31536000 -- without occurred_ts, look back this far from the report
+// @derive fan_in_s gaps fan_in_gaps
 //
 // Anchor: incidents reported in the window (incident_reported index), then their victims'
 // own transfers near the incident time.

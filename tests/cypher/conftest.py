@@ -166,11 +166,32 @@ class Builder:
             tx.commit()
 
 
+# The generated world's scale in absolute terms (KZT, seconds): the tiny hand-built graphs
+# of the pattern tests have no background to derive thresholds from, so those tests give
+# them as overrides. tests/cypher/test_heuristics_typologies.py checks the derived ones.
+ABSOLUTE: dict[str, dict[str, Any]] = {
+    "transfer_cycle": {"min_amount": 50_000.0, "hop_s": 12 * HOUR, "cycle_s": 3 * DAY},
+    "fast_pass_through": {"min_amount": 50_000.0, "dwell_s": HOUR},
+    "layering_chain": {"hop_s": 4 * HOUR, "chain_s": 12 * HOUR},
+    "collector_account": {"max_payment": 30_000.0, "consolidate_s": DAY},
+    "investment_funnel": {"min_deposit": 20_000.0},
+    "list_proximity": {"min_amount": 30_000.0},
+    "new_device_payment": {"min_amount": 50_000.0},
+    "sim_change_payment": {"min_amount": 50_000.0},
+    "new_account_burst": {"min_volume": 100_000.0, "burst_s": 2 * DAY},
+    "victim_fan_in": {"fan_in_s": 7 * DAY},
+}
+
+
 def hits(driver: Driver, database: str, name: str, *, as_of: int = AS_OF,
-         window_s: int = WINDOW, **overrides: Any) -> dict[str, Hit]:
-    """Run one heuristic (defaults plus overrides) and key its hits by entity id."""
+         window_s: int = WINDOW, absolute: bool = False, **overrides: Any) -> dict[str, Hit]:
+    """Run one heuristic (defaults plus overrides) and key its hits by entity id.
+
+    `absolute` gives the derived thresholds as the generated world's absolute values.
+    """
     h = load_heuristics()[name]
     params = resolve_params({name: h}, {})[name]
-    params.update(h.params.validate({**params, **overrides}, context=name))
+    given = {**(ABSOLUTE.get(name, {}) if absolute else {}), **overrides}
+    params.update(h.params.validate({**params, **given}, context=name))
     res = run_heuristic(driver, database, h, params, as_of=as_of, window_s=window_s)
     return {x.entity_id: x for x in res.hits}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from neo4j import Driver
 
+from cypher.calibration import quantile
 from cypher.catalog import parse_cypher_file
 from cypher.detect import detect
 from cypher.heuristics import Heuristic, load_heuristics
-from cypher.signals import latest_run_id, signal_id
+from cypher.signals import latest_run_id, run_signals, signal_id
 from tests.cypher.conftest import AS_OF, DAY, WINDOW, Builder
+from tests.cypher.scaled import World, cycle
 
 ONLY = ["shared_device", "caller_reuse"]
 
@@ -103,3 +106,33 @@ def test_as_of_defaults_to_the_newest_transfer(graph: Driver, db: str) -> None:
     g.commit(graph, db)
     rep = detect(graph, db, window_s=WINDOW, only=["caller_reuse"], progress=False)
     assert rep.as_of == AS_OF - DAY
+
+
+def test_detect_reports_the_data_and_the_thresholds_derived_from_it(graph: Driver,
+                                                                   db: str) -> None:
+    w = World(amount=1000.0, unit=DAY)
+    w.background()
+    cycle(w)
+    w.g.commit(graph, db)
+    rep = detect(graph, db, as_of=w.as_of, window_s=None, run_id="run_cal",
+                 only=["cycle", "fast_pass_through"],
+                 overrides={"fast_pass_through": {"dwell_s": "7200"}}, progress=False)
+    assert rep.ok and rep.window_s == w.as_of - w.ts(0) + 1  # the whole of the data
+    cal = rep.calibration
+    assert cal["grain_s"] == DAY and cal["transfers"] == len(w.g.rows["transfers"])
+    amounts = sorted(t["amount"] for t in w.g.rows["transfers"])
+    assert cal["amount_q"][50] == amounts[round(0.5 * (len(amounts) - 1))]
+    # Derived: a quantile of these amounts, whole days; the override is kept as given.
+    fpt = rep.thresholds["fast_pass_through"]
+    assert fpt["dwell_s"] == {"override": 7200}
+    assert fpt["min_amount"]["value"] == pytest.approx(quantile(cal["amount_q"], 0.6))
+    hop = rep.thresholds["cycle"]["hop_s"]["value"]
+    assert hop % DAY == 0 and rep.params["cycle"]["hop_s"] == hop
+    assert {"cy0", "cy4"} <= {s["entity_id"] for s in run_signals(graph, db, "run_cal")}
+    recs, _, _ = graph.execute_query(
+        "MATCH (r:DetectRun {id: 'run_cal'}) RETURN r.calibration AS c, r.summary AS s",
+        database_=db)
+    node = json.loads(recs[0]["c"])
+    assert node["grain_s"] == DAY and node["transfers"] == cal["transfers"]
+    assert json.loads(recs[0]["s"])["thresholds"]["cycle"]["hop_s"]["value"] == hop
+    assert json.loads(json.dumps(rep.as_dict()))["calibration"]["grain_s"] == DAY

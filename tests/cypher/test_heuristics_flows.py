@@ -21,7 +21,7 @@ def test_victim_fan_in_fires_on_two_victims(graph: Driver, db: str) -> None:
     g = Builder()
     _victims_pay(g, "acc_m", 2)
     g.commit(graph, db)
-    found = hits(graph, db, "victim_fan_in")
+    found = hits(graph, db, "victim_fan_in", absolute=True)
     assert set(found) == {"acc_m"}
     assert {"inc_acc_m0", "inc_acc_m1"} <= set(found["acc_m"].evidence)
 
@@ -31,7 +31,7 @@ def test_victim_fan_in_quiet_for_merchant_or_single_victim(graph: Driver, db: st
     _victims_pay(g, "acc_shop", 3, dst_kind="merchant")
     _victims_pay(g, "acc_one", 1)
     g.commit(graph, db)
-    assert hits(graph, db, "victim_fan_in") == {}
+    assert hits(graph, db, "victim_fan_in", absolute=True) == {}
 
 
 def _pass_through(g: Builder, delay_s: int) -> None:
@@ -47,7 +47,7 @@ def test_fast_pass_through_fires_within_the_hour(graph: Driver, db: str) -> None
     g = Builder()
     _pass_through(g, 20 * 60)
     g.commit(graph, db)
-    found = hits(graph, db, "fast_pass_through")
+    found = hits(graph, db, "fast_pass_through", absolute=True)
     assert set(found) == {"acc_m"}
     assert len(found["acc_m"].evidence) == 4  # two inflows, two outflows
 
@@ -56,7 +56,7 @@ def test_fast_pass_through_quiet_when_money_stays(graph: Driver, db: str) -> Non
     g = Builder()
     _pass_through(g, 5 * HOUR)
     g.commit(graph, db)
-    assert hits(graph, db, "fast_pass_through") == {}
+    assert hits(graph, db, "fast_pass_through", absolute=True) == {}
 
 
 def _chain(g: Builder, last_hop_delay: int) -> None:
@@ -72,7 +72,7 @@ def test_layering_chain_flags_the_three_hops(graph: Driver, db: str) -> None:
     g = Builder()
     _chain(g, HOUR)
     g.commit(graph, db)
-    found = hits(graph, db, "layering_chain")
+    found = hits(graph, db, "layering_chain", absolute=True)
     assert set(found) == {"acc_a", "acc_b", "acc_c"}
     assert found["acc_a"].score > found["acc_c"].score
     assert "inc_1" in found["acc_b"].evidence
@@ -82,7 +82,7 @@ def test_layering_chain_quiet_when_the_chain_breaks(graph: Driver, db: str) -> N
     g = Builder()
     _chain(g, 2 * DAY)
     g.commit(graph, db)
-    assert hits(graph, db, "layering_chain") == {}
+    assert hits(graph, db, "layering_chain", absolute=True) == {}
 
 
 def test_transfer_cycle_fires_on_ordered_cycle(graph: Driver, db: str) -> None:
@@ -93,7 +93,7 @@ def test_transfer_cycle_fires_on_ordered_cycle(graph: Driver, db: str) -> None:
     g.transfer("acc_b", "acc_c", 480_000, T + HOUR)
     g.transfer("acc_c", "acc_a", 470_000, T + 2 * HOUR)
     g.commit(graph, db)
-    found = hits(graph, db, "transfer_cycle")
+    found = hits(graph, db, "transfer_cycle", absolute=True)
     assert set(found) == {"acc_a", "acc_b", "acc_c"}
 
 
@@ -110,7 +110,7 @@ def test_transfer_cycle_quiet_out_of_order_or_small_return(graph: Driver, db: st
     g.transfer("acc_e", "acc_f", 480_000, T + HOUR)
     g.transfer("acc_f", "acc_d", 20_000, T + 2 * HOUR)
     g.commit(graph, db)
-    assert hits(graph, db, "transfer_cycle") == {}
+    assert hits(graph, db, "transfer_cycle", absolute=True) == {}
 
 
 def _burst(g: Builder, acc: str, opened_ts: int, step_s: int, start: int = T) -> None:
@@ -125,7 +125,7 @@ def test_new_account_burst_fires_after_dormancy(graph: Driver, db: str) -> None:
     g = Builder()
     _burst(g, "acc_new", T - 20 * DAY, 30 * 60)  # opened, silent for 20 days, then busy
     g.commit(graph, db)
-    found = hits(graph, db, "new_account_burst")
+    found = hits(graph, db, "new_account_burst", absolute=True)
     assert set(found) == {"acc_new"}
     assert len(found["acc_new"].evidence) == 7
 
@@ -137,7 +137,7 @@ def test_new_account_burst_quiet_for_old_busy_or_slow_accounts(graph: Driver,
     _burst(g, "acc_busy", T - 20 * DAY, 30 * 60, start=T - 19 * DAY)  # busy from day one
     _burst(g, "acc_slow", T - 20 * DAY, DAY)
     g.commit(graph, db)
-    assert hits(graph, db, "new_account_burst") == {}
+    assert hits(graph, db, "new_account_burst", absolute=True) == {}
 
 
 def _funnel(g: Builder, refund_share: float) -> None:
@@ -153,7 +153,7 @@ def test_investment_funnel_fires_on_small_payouts(graph: Driver, db: str) -> Non
     g = Builder()
     _funnel(g, 0.1)
     g.commit(graph, db)
-    found = hits(graph, db, "investment_funnel")
+    found = hits(graph, db, "investment_funnel", absolute=True)
     assert set(found) == {"acc_f"}
     assert sorted(found["acc_f"].evidence) == ["acc_p0", "acc_p1", "acc_p2"]
 
@@ -162,7 +162,7 @@ def test_investment_funnel_quiet_on_full_refunds(graph: Driver, db: str) -> None
     g = Builder()
     _funnel(g, 1.0)  # a shop refunding orders in full, not a trust-building payout
     g.commit(graph, db)
-    assert hits(graph, db, "investment_funnel") == {}
+    assert hits(graph, db, "investment_funnel", absolute=True) == {}
 
 
 def _collector(g: Builder, acc: str, *, sweeps: int, own: bool = False,
@@ -183,7 +183,7 @@ def test_collector_account_fires_on_swept_small_payments(graph: Driver, db: str)
     g = Builder()
     _collector(g, "acc_c", sweeps=2)
     g.commit(graph, db)
-    found = hits(graph, db, "collector_account")
+    found = hits(graph, db, "collector_account", absolute=True)
     assert set(found) == {"acc_c"}
     assert {"acc_c_d0", "acc_c_d1"} <= set(found["acc_c"].evidence)
 
@@ -194,4 +194,4 @@ def test_collector_account_quiet_without_quick_consolidation(graph: Driver, db: 
     _collector(g, "acc_s", sweeps=2, own=True)  # a seller moving takings to his own savings
     _collector(g, "acc_r", sweeps=2, gap_s=40 * HOUR)  # takings pile up, rent paid later
     g.commit(graph, db)
-    assert hits(graph, db, "collector_account") == {}
+    assert hits(graph, db, "collector_account", absolute=True) == {}

@@ -16,7 +16,7 @@ def test_shared_device_fires_for_different_holders(graph: Driver, db: str) -> No
     g.login("acc_a", "dev_x", AS_OF - 2 * DAY)
     g.login("acc_b", "dev_x", AS_OF - DAY)
     g.commit(graph, db)
-    found = hits(graph, db, "shared_device")
+    found = hits(graph, db, "shared_device", absolute=True)
     assert set(found) == {"acc_a", "acc_b"}
     assert "dev_x" in found["acc_a"].evidence and "acc_b" in found["acc_a"].evidence
     assert 0 < found["acc_a"].score <= 1
@@ -38,7 +38,7 @@ def test_shared_device_quiet_for_one_holder_old_logins_or_family_tablet(graph: D
     g.login("acc_mum", "dev_family", AS_OF - DAY)  # a household's years-old tablet
     g.login("acc_dad", "dev_family", AS_OF - DAY)
     g.commit(graph, db)
-    assert hits(graph, db, "shared_device") == {}
+    assert hits(graph, db, "shared_device", absolute=True) == {}
 
 
 def test_shared_phone_fires_on_quick_reregistration(graph: Driver, db: str) -> None:
@@ -47,7 +47,7 @@ def test_shared_phone_fires_on_quick_reregistration(graph: Driver, db: str) -> N
     g.sim("per_2", "pho_1", AS_OF - 15 * DAY)
     g.sim("per_3", "pho_2", AS_OF - 15 * DAY)
     g.commit(graph, db)
-    found = hits(graph, db, "shared_phone")
+    found = hits(graph, db, "shared_phone", absolute=True)
     assert set(found) == {"per_1", "per_2"}
     assert found["per_2"].evidence[0] == "pho_1"
 
@@ -57,7 +57,7 @@ def test_shared_phone_quiet_on_recycled_number(graph: Driver, db: str) -> None:
     g.sim("per_1", "pho_1", AS_OF - 400 * DAY)
     g.sim("per_2", "pho_1", AS_OF - 20 * DAY)  # the operator reissued it a year later
     g.commit(graph, db)
-    assert hits(graph, db, "shared_phone") == {}
+    assert hits(graph, db, "shared_phone", absolute=True) == {}
 
 
 def test_many_banks_fires_on_quick_openings(graph: Driver, db: str) -> None:
@@ -65,7 +65,7 @@ def test_many_banks_fires_on_quick_openings(graph: Driver, db: str) -> None:
     for i, bank in enumerate(("KASPI", "HALYK", "FORTE")):
         g.account(f"acc_{i}", "per_1", bank=bank, opened_ts=AS_OF - (10 - 2 * i) * DAY)
     g.commit(graph, db)
-    found = hits(graph, db, "many_banks")
+    found = hits(graph, db, "many_banks", absolute=True)
     assert set(found) == {"per_1"}
     assert sorted(found["per_1"].evidence) == ["acc_0", "acc_1", "acc_2"]
 
@@ -81,7 +81,7 @@ def test_many_banks_quiet_on_slow_one_bank_or_busy_openings(graph: Driver, db: s
     for i in range(3):
         g.account(f"acc_o{i}", "per_one", bank="KASPI", opened_ts=AS_OF - (5 - i) * DAY)
     g.commit(graph, db)
-    assert hits(graph, db, "many_banks") == {}
+    assert hits(graph, db, "many_banks", absolute=True) == {}
 
 
 def _listed_world(g: Builder, *, until_ts: int | None, since_ts: int) -> None:
@@ -99,7 +99,7 @@ def test_list_proximity_scores_by_hops_and_list(graph: Driver, db: str) -> None:
     g.account("acc_victim", "per_v")  # paid the listed account: upstream, not flagged
     g.transfer("acc_victim", "acc_2", 100_000, AS_OF - 2 * DAY)
     g.commit(graph, db)
-    found = hits(graph, db, "list_proximity")
+    found = hits(graph, db, "list_proximity", absolute=True)
     assert set(found) == {"acc_1", "acc_2", "acc_3"}
     assert found["acc_1"].score == pytest.approx(0.5)  # black, 1 hop (HOLDS)
     assert found["acc_3"].score == pytest.approx(0.25)  # black, 2 hops (HOLDS, TRANSFERRED)
@@ -112,7 +112,7 @@ def test_list_proximity_respects_expiry_and_start(graph: Driver, db: str) -> Non
     _listed_world(g, until_ts=AS_OF - DAY, since_ts=AS_OF - 10 * DAY)  # expired
     g.list_entry("le_future", "account", "acc_3", since_ts=AS_OF + DAY)  # not yet in force
     g.commit(graph, db)
-    assert hits(graph, db, "list_proximity") == {}
+    assert hits(graph, db, "list_proximity", absolute=True) == {}
 
 
 def _session_world(g: Builder) -> None:
@@ -127,7 +127,7 @@ def test_sim_change_payment_flags_first_time_payee(graph: Driver, db: str) -> No
     g.sim("per_v", "pho_v", AS_OF - 2 * DAY, kind="swap")
     tx = g.transfer("acc_v", "acc_m", 200_000, AS_OF - 2 * DAY + 3 * HOUR)
     g.commit(graph, db)
-    found = hits(graph, db, "sim_change_payment")
+    found = hits(graph, db, "sim_change_payment", absolute=True)
     assert set(found) == {"acc_m"}
     assert found["acc_m"].evidence == ["acc_v", tx]
 
@@ -142,7 +142,7 @@ def test_sim_change_payment_quiet_for_known_payee_or_new_sim(graph: Driver, db: 
     g.sim("per_w", "pho_w", AS_OF - 2 * DAY, kind="new_sim")  # a first SIM is no change
     g.transfer("acc_w", "acc_m", 200_000, AS_OF - 2 * DAY + HOUR)
     g.commit(graph, db)
-    assert hits(graph, db, "sim_change_payment") == {}
+    assert hits(graph, db, "sim_change_payment", absolute=True) == {}
 
 
 def test_new_device_payment_flags_payee(graph: Driver, db: str) -> None:
@@ -152,7 +152,7 @@ def test_new_device_payment_flags_payee(graph: Driver, db: str) -> None:
     g.login("acc_v", "dev_new", AS_OF - 2 * DAY)
     g.transfer("acc_v", "acc_m", 150_000, AS_OF - 2 * DAY + HOUR)
     g.commit(graph, db)
-    found = hits(graph, db, "new_device_payment")
+    found = hits(graph, db, "new_device_payment", absolute=True)
     assert set(found) == {"acc_m"}
     assert "dev_new" in found["acc_m"].evidence
 
@@ -163,7 +163,7 @@ def test_new_device_payment_quiet_on_first_device(graph: Driver, db: str) -> Non
     g.login("acc_v", "dev_new", AS_OF - 2 * DAY)  # the account's only device
     g.transfer("acc_v", "acc_m", 150_000, AS_OF - 2 * DAY + HOUR)
     g.commit(graph, db)
-    assert hits(graph, db, "new_device_payment") == {}
+    assert hits(graph, db, "new_device_payment", absolute=True) == {}
 
 
 def _incident(g: Builder, iid: str, victim: str, ts: int, caller: str) -> None:
@@ -178,7 +178,7 @@ def test_caller_reuse_fires_on_two_incidents(graph: Driver, db: str) -> None:
     _incident(g, "inc_2", "acc_v2", AS_OF - 2 * DAY, "pho_c")
     _incident(g, "inc_3", "acc_v3", AS_OF - 2 * DAY, "pho_d")
     g.commit(graph, db)
-    found = hits(graph, db, "caller_reuse")
+    found = hits(graph, db, "caller_reuse", absolute=True)
     assert set(found) == {"pho_c"}
     assert sorted(found["pho_c"].evidence) == ["inc_1", "inc_2"]
 
@@ -188,7 +188,7 @@ def test_caller_reuse_quiet_outside_window(graph: Driver, db: str) -> None:
     _incident(g, "inc_1", "acc_v1", AS_OF - 60 * DAY, "pho_c")
     _incident(g, "inc_2", "acc_v2", AS_OF - 2 * DAY, "pho_c")
     g.commit(graph, db)
-    assert hits(graph, db, "caller_reuse") == {}
+    assert hits(graph, db, "caller_reuse", absolute=True) == {}
 
 
 def test_short_call_spray_fires_without_callbacks(graph: Driver, db: str) -> None:
@@ -196,7 +196,7 @@ def test_short_call_spray_fires_without_callbacks(graph: Driver, db: str) -> Non
     for i in range(6):
         g.call("pho_x", f"pho_v{i}", AS_OF - DAY + i * 600, duration_s=90)
     g.commit(graph, db)
-    found = hits(graph, db, "short_call_spray")
+    found = hits(graph, db, "short_call_spray", absolute=True)
     assert set(found) == {"pho_x"}
     assert len(found["pho_x"].evidence) == 6
 
@@ -210,4 +210,4 @@ def test_short_call_spray_quiet_when_called_back_or_slow(graph: Driver, db: str)
     for i in range(6):  # a dozen-odd people over weeks is not a spray
         g.call("pho_z", f"pho_g{i}", AS_OF - 25 * DAY + i * 5 * DAY, duration_s=90)
     g.commit(graph, db)
-    assert hits(graph, db, "short_call_spray") == {}
+    assert hits(graph, db, "short_call_spray", absolute=True) == {}
