@@ -117,6 +117,7 @@ def heuristic_signals(driver: Driver, database: str, snapshot: TimedSnapshot, cu
                       window_days: float = 30.0, only: list[str] | None = None
                       ) -> dict[str, np.ndarray]:
     """heuristic name -> per-account score in [0, 1] as of ``cutoff`` (0 = no hit)."""
+    from cypher.calibration import calibrate
     from cypher.errors import CypherError
     from cypher.heuristics import load_heuristics, resolve_params, run_heuristic
 
@@ -129,11 +130,14 @@ def heuristic_signals(driver: Driver, database: str, snapshot: TimedSnapshot, cu
     n = snapshot.count("Account")
     links: dict[str, dict[str, np.ndarray] | None] = {}
     out: dict[str, np.ndarray] = {}
+    as_of_s, window_s = int(cutoff) - 1, int(window_days * DAY_S)
+    # One calibration for all heuristics of this cut-off (each would measure it again).
+    cal = calibrate(driver, database, as_of=as_of_s, window_s=window_s)
     for name, h in catalog.items():
         t0 = time.monotonic()
         try:
-            run = run_heuristic(driver, database, h, params[name], as_of=int(cutoff) - 1,
-                                window_s=int(window_days * DAY_S))
+            run = run_heuristic(driver, database, h, params[name], as_of=as_of_s,
+                                window_s=window_s, calibration=cal)
         except CypherError as e:
             log.warning("heuristic %s skipped: %s", name, e)
             continue
