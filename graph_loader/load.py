@@ -137,6 +137,8 @@ def load_directory(
     files = [(f, p) for f in FEEDS if (p := find_feed_file(directory, f.name)) is not None]
     if not files:
         raise GraphLoaderError(f"{directory}: no feed files (expected e.g. accounts.csv)")
+    # Before the first batch: a load that crashes half-way has still brought its data in.
+    _mark_provenance(driver, database, directory)
     known = _known_accounts(driver, database)
     ctx = ShapeContext(now=now, pseudo=pseudo, account_known=lambda a: key64(a) in known,
                        device_known=_KnownDevices(driver, database).__contains__)
@@ -153,7 +155,6 @@ def load_directory(
             peak = max(peak, job.peak_rss)
     finally:
         rejects.close()
-    _mark_provenance(driver, database, directory)
     report.peak_rss_mb = round(max(peak, psutil.Process().memory_info().rss) / 2**20, 1)
     report.graph_nodes, report.graph_relationships = graph_counts(driver, database)
     report.seconds = round(time.monotonic() - t0, 3)
