@@ -75,7 +75,7 @@ def create_app(
         # Everything built so far (FastAPI, pydantic, torch, the driver) lives as long as
         # the process. Frozen, the cyclic collector stops rescanning it: a full collection
         # then takes about a millisecond instead of stalling every request in flight for
-        # ~50 ms every few seconds (bench/api.py: the p99 of /v1/check).
+        # ~50 ms every few seconds (bench/api_service.py: the p99 of /v1/check).
         gc.collect()
         gc.freeze()
         log.info("fraudgraph API up: database %s, engine %s", settings.neo4j_database,

@@ -9,27 +9,9 @@ import typer
 
 
 def _propagation_engine(settings: Any) -> tuple[Any, Any]:
-    """The propagation engine over the current graph, with its own sync driver (the
-    engine's pushes and write-backs are CPU-bound and run in worker threads). Falls back
-    to the stored-properties engine when the graph cannot be read yet."""
-    import logging
+    from api.server import propagation_engine
 
-    from neo4j.exceptions import DriverError, Neo4jError
-
-    from fraudgraph.db import make_driver
-    from fraudgraph.errors import FraudgraphError
-    from gnn.risk_engine import PropagationEngine
-
-    try:
-        driver = make_driver(settings)
-        engine = PropagationEngine.build(driver, settings.neo4j_database,
-                                         cache_dir=settings.var_dir / "cache",
-                                         models_root=settings.var_dir / "models")
-    except (FraudgraphError, Neo4jError, DriverError, OSError, ValueError) as e:
-        logging.getLogger(__name__).warning(
-            "propagation engine unavailable (%s); serving stored risk only", e)
-        return None, lambda: None
-    return engine, driver.close
+    return propagation_engine(settings)
 
 
 def register(app: typer.Typer) -> None:
@@ -53,7 +35,8 @@ def register(app: typer.Typer) -> None:
         settings = Settings()
         settings.check_deployable()
         if workers > 1:
-            # Each worker builds its own app (and its one driver) from the environment.
+            # Each worker builds its own app, driver and propagation engine from the
+            # environment (api/server.py), like the single process below.
             uvicorn.run("api.server:app_from_env", factory=True, host=host or settings.api_host,
                         port=port or settings.api_port, workers=workers, access_log=access_log,
                         log_level="info")

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.explain import number, plain
-
-_KNOWN = ("id", "size", "banks", "victims", "total_kzt", "scheme", "first_seen_ts", "growth",
-          "predicted_growth")
+from fraudgraph.cluster_schema import SUMMARY_FIELDS as _KNOWN
 
 
 def _int(value: Any) -> int | None:
@@ -16,8 +14,8 @@ def _int(value: Any) -> int | None:
 
 
 def summary(props: dict[str, Any]) -> dict[str, Any]:
-    """A Cluster node's properties as ClusterSummary fields; unknown ones under
-    `properties` (temporal values as ISO strings)."""
+    """A Cluster node's properties (fraudgraph/cluster_schema.py) as ClusterSummary
+    fields; the others under `properties` (temporal values as ISO strings)."""
     banks = props.get("banks")
     if isinstance(banks, str):
         banks = [banks]

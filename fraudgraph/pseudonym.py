@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
+import unicodedata
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 EntityKind = Literal["account", "person", "phone", "device", "ip"]
@@ -39,6 +42,8 @@ def normalise(kind: str, raw: str) -> str:
         if len(digits) == 11 and digits[0] == "8":
             digits = "7" + digits[1:]
         return digits
+    if kind == "device":
+        return " ".join(value.split())  # a fingerprint's inner spaces, written loosely
     return value
 
 
@@ -69,18 +74,90 @@ class Pseudonymiser:
         return self(kind, value)
 
 
-# Free text (list reasons, incident notes) may quote identifiers; these patterns catch the
-# shapes of KZ IBANs, card numbers, phones and IINs so that none reaches the graph raw.
-_TEXT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("account", re.compile(r"\bKZ\d{2}[0-9A-Z]{16}\b", re.IGNORECASE)),
-    ("account", re.compile(r"\b(?:\d[ -]?){15}\d\b")),  # 16-digit card numbers
-    ("phone", re.compile(r"(?:\+7|\b8)[\s\-(]*7\d{2}[\s\-)]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}\b")),
-    ("person", re.compile(r"\b\d{12}\b")),
-]
+# Free text (list reasons, incident notes) may quote identifiers in any written form:
+# grouped ("KZ86 125K ZT50 ..."), glued to a word ("ИИН910705484862"), with any separator,
+# in non-ASCII digits. One alternation scans the text once, so a pseudonym put in is never
+# scanned again; `\d` is deliberately Unicode here (digits are folded to ASCII before
+# hashing, so a fullwidth IIN gets the pseudonym of the ASCII one). Digit runs are bounded
+# by (?<!\d) / (?!\d) rather than \b, which fails between a Cyrillic letter and a digit.
+_SEP = r"[\s\-./_]?"
+_SCRUB = re.compile(
+    "|".join([
+        r"(?P<pseudonym>\b(?:acc|per|pho|dev|ip)_[0-9a-f]{32}\b)",
+        rf"(?P<account>(?i:KZ){_SEP}\d{_SEP}\d(?:{_SEP}[0-9A-Za-z]){{16}})",
+        r"(?P<uuid>\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b)",
+        r"(?P<ipv4>(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]*\d))",
+        r"(?P<ipv6>(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:]))",
+        # Device fingerprints: a hex run of 12+ with at least one digit, optionally after
+        # a short prefix ("and-0123456789abcdef"), the shape of Android ids and app ids.
+        r"(?P<device>(?<![0-9A-Za-z])(?:[A-Za-z]{2,8}[-_:])?"
+        r"(?=[0-9A-Fa-f]*\d)(?=[0-9A-Fa-f]*[A-Fa-f])[0-9A-Fa-f]{12,64}(?![0-9A-Za-z]))",
+        rf"(?P<phone>(?:\+\s*7|(?<![\d+])[78])(?:[\s\-().]{{0,2}}\d){{10}}(?!{_SEP}\d))",
+        # 13-19 digits: card numbers (and 15-digit IMEIs); 12: an IIN.
+        rf"(?P<card>(?<!\d)\d(?:{_SEP}\d){{12,18}}(?!{_SEP}\d))",
+        rf"(?P<person>(?<!\d)\d(?:{_SEP}\d){{11}}(?!{_SEP}\d))",
+    ]))
 
 
-def scrub_text(text: str, pseudo: Pseudonymiser) -> str:
-    """Replace identifier-shaped substrings of free text by their pseudonyms."""
-    for kind, pattern in _TEXT_PATTERNS:
-        text = pattern.sub(lambda m, k=kind: pseudo(k, m.group(0)), text)  # type: ignore[misc]
+def _ascii_digits(s: str) -> str:
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c
+                   for c in s)
+
+
+def _replace(m: re.Match[str], pseudo: Pseudonymiser) -> str:
+    kind, text = m.lastgroup or "", m.group(0)
+    if kind == "pseudonym":
+        return text
+    if kind in ("ipv4", "ipv6"):
+        try:
+            return pseudo("ip", str(ipaddress.ip_address(_ascii_digits(text))))
+        except ValueError:
+            return text  # a time such as 10:00:00, or a version number
+    if kind in ("uuid", "device"):
+        return pseudo("device", text)
+    if kind == "card":
+        return pseudo("account", _ascii_digits(text))
+    return pseudo(kind, _ascii_digits(text))
+
+
+def scrub_text(text: str, pseudo: Pseudonymiser,
+               known: Iterable[tuple[str, str]] = (),
+               is_device: Callable[[str], bool] | None = None) -> str:
+    """Replace identifier-shaped substrings of free text by their pseudonyms.
+
+    `known`: (kind, raw) identifiers that the text is likely to quote (the entity a list
+    entry is about), replaced wherever they appear whatever their shape. `is_device`:
+    whether a pseudonym is a known device's, to find device ids of any shape among the
+    text's words (fingerprints have no shape a pattern could know)."""
+    for kind, raw in known:
+        if raw and kind == "device":
+            text = re.sub(re.escape(normalise(kind, raw)).replace(r"\ ", r"\s+"),
+                          pseudo(kind, raw), text, flags=re.IGNORECASE)
+    text = _SCRUB.sub(lambda m: _replace(m, pseudo), text)
+    if is_device is not None:
+        text = _scrub_known_devices(text, pseudo, is_device)
     return text
+
+
+_WORD = re.compile(r"[^\s,;()\[\]{}<>\"']+")
+
+
+def _scrub_known_devices(text: str, pseudo: Pseudonymiser,
+                         is_device: Callable[[str], bool]) -> str:
+    # Windows of up to three words, so that a fingerprint with spaces is found too.
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    hits: list[tuple[int, int]] = []
+    for i in range(len(words)):
+        for j in range(min(len(words), i + 3) - 1, i - 1, -1):
+            a, b = words[i][0], words[j][1]
+            cand = text[a:b].rstrip(".:")
+            if not is_pseudonym(cand) and is_device(pseudo("device", cand)):
+                hits.append((a, a + len(cand)))
+                break
+    out, pos = [], 0
+    for a, b in hits:
+        if a < pos:
+            continue
+        out += [text[pos:a], pseudo("device", text[a:b])]
+        pos = b
+    return "".join([*out, text[pos:]])

@@ -1,31 +1,28 @@
 """Clusters in Neo4j: read the previous run's memberships, write the new clusters.
 
-``(:Cluster {id, size, banks, victims, total_kzt, scheme, first_seen_ts, growth,
-growth_rate, predicted_growth, active, updated_at})<-[:IN_CLUSTER]-(:Account)``.
-A cluster that no longer forms keeps its node (history) with ``active = false`` and
-loses its memberships.
+The stored shape is fraudgraph/cluster_schema.py, which the API reads. A cluster that no
+longer forms keeps its node (history) with ``active = false`` and loses its memberships.
+One run's clusters replace the previous ones in one transaction, so a reader never sees
+memberships half rewritten and a failed write leaves the previous run whole.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
-from fraudgraph.db import write_batches
+from fraudgraph.cluster_schema import cluster_properties
 from gnn.clusters import ClusterSummary
 
 READ_PREVIOUS = (
     "MATCH (c:Cluster {active: true})<-[:IN_CLUSTER]-(a:Account) "
     "RETURN c.id AS id, collect(a.id) AS members"
 )
+# `+=` with a null value removes that property, so no stale value survives a rewrite.
 UPSERT = (
     "UNWIND $rows AS r MERGE (c:Cluster {id: r.id}) "
-    "SET c.size = r.size, c.banks = r.banks, c.bank_codes = r.bank_codes, "
-    "c.victims = r.victims, c.total_kzt = r.total_kzt, c.scheme = r.scheme, "
-    "c.first_seen_ts = r.first_seen_ts, c.growth = r.growth, c.growth_rate = r.growth_rate, "
-    "c.predicted_growth = r.predicted_growth, c.active = true, c.run_id = $run_id, "
-    "c.updated_at = datetime()"
+    "SET c += r, c.active = true, c.run_id = $run_id, c.updated_at = datetime()"
 )
 DETACH_MEMBERS = "MATCH (:Account)-[m:IN_CLUSTER]->(:Cluster) DELETE m"
 ATTACH = (
@@ -34,7 +31,7 @@ ATTACH = (
 )
 DEACTIVATE = (
     "MATCH (c:Cluster) WHERE c.active = true AND c.run_id <> $run_id "
-    "SET c.active = false, c.size = 0, c.updated_at = datetime()"
+    "SET c.active = false, c.size = 0, c.predicted_growth = null, c.updated_at = datetime()"
 )
 
 
@@ -52,21 +49,30 @@ def read_scores(driver: Driver, database: str) -> dict[str, float]:
 
 
 def _row(c: ClusterSummary) -> dict[str, Any]:
-    first = None if c.first_seen_ts != c.first_seen_ts else int(c.first_seen_ts)
-    return {"id": c.id, "size": c.size, "banks": c.banks, "bank_codes": c.bank_codes,
-            "victims": c.victims, "total_kzt": c.total_kzt, "scheme": c.scheme,
-            "first_seen_ts": first, "growth": c.growth, "growth_rate": c.growth_rate,
-            "predicted_growth": c.predicted_growth}
+    return cluster_properties(
+        id=c.id, size=c.size, banks=c.bank_codes, victims=c.victims, total_kzt=c.total_kzt,
+        scheme=c.scheme, first_seen_ts=c.first_seen_ts, growth=c.growth_rate,
+        growth_series=c.growth, predicted_growth=c.predicted_growth)
+
+
+def _replace(tx: ManagedTransaction, rows: list[dict[str, Any]],
+             members: list[dict[str, str]], run_id: str, batch_size: int) -> int:
+    for i in range(0, len(rows), 500):
+        tx.run(UPSERT, rows=rows[i:i + 500], run_id=run_id).consume()
+    tx.run(DETACH_MEMBERS).consume()
+    n = 0
+    for i in range(0, len(members), batch_size):
+        summary = tx.run(ATTACH, rows=members[i:i + batch_size]).consume()
+        n += summary.counters.relationships_created
+    tx.run(DEACTIVATE, run_id=run_id).consume()
+    return n
 
 
 def write_clusters(driver: Driver, database: str, clusters: list[ClusterSummary],
                    run_id: str, batch_size: int = 5000) -> int:
-    """Replace all memberships with these clusters; returns memberships written."""
-    write_batches(driver, database, UPSERT, (_row(c) for c in clusters),
-                  batch_size=500, params={"run_id": run_id})
-    driver.execute_query(DETACH_MEMBERS, database_=database)
-    n = write_batches(driver, database, ATTACH,
-                      ({"c": c.id, "a": a} for c in clusters for a in c.members),
-                      batch_size=batch_size)
-    driver.execute_query(DEACTIVATE, run_id=run_id, database_=database)
-    return n
+    """Replace all memberships with these clusters, atomically; returns memberships
+    written."""
+    rows = [_row(c) for c in clusters]
+    members = [{"c": c.id, "a": a} for c in clusters for a in c.members]
+    with driver.session(database=database) as session:
+        return int(session.execute_write(_replace, rows, members, run_id, batch_size))

@@ -29,6 +29,9 @@ class ShapeContext:
     pseudo: Pseudonymiser
     # Account pseudonyms known so far (graph + earlier rows); filled by the loader.
     account_known: Callable[[str], bool] = field(default=lambda _id: True)
+    # Whether a device pseudonym is a known device's: free text is searched for the
+    # device ids the graph holds, which no pattern could know. None: patterns only.
+    device_known: Callable[[str], bool] | None = None
     # Identifiers repeat across rows (an account appears in many transfers): validated
     # raw value -> pseudonym, bounded so memory stays flat on any file size.
     _ids: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -219,7 +222,8 @@ _ENTITY_PARSERS: dict[str, Callable[[object], str]] = {
 def list_entries(raw: Row, ctx: ShapeContext) -> Shaped:
     eid = get(raw, "entry_id", F.identifier)
     kind = get(raw, "entity_kind", F.choice, tuple(_ENTITY_PARSERS))
-    entity = ctx.pseudo(kind, get(raw, "entity_id", _ENTITY_PARSERS[kind]))
+    entity_raw = get(raw, "entity_id", _ENTITY_PARSERS[kind])
+    entity = ctx.pseudo(kind, entity_raw)
     since = get(raw, "since", F.timestamp, now=ctx.now)
     # Expiries lie in the future by nature; only the zone and format are checked.
     until = opt(raw, "until", F.timestamp, now=None)
@@ -230,7 +234,9 @@ def list_entries(raw: Row, ctx: ShapeContext) -> Shaped:
         "entity_kind": kind,
         "entity": entity,
         "list": get(raw, "list", F.choice, ("black", "grey")),
-        "reason": scrub_text(get(raw, "reason", F.free_text), ctx.pseudo),
+        # A reason most often quotes the entity it is about, in whatever form.
+        "reason": scrub_text(get(raw, "reason", F.free_text), ctx.pseudo,
+                             known=((kind, entity_raw),), is_device=ctx.device_known),
         "source": get(raw, "source", F.identifier),
         "since_ts": since,
         "until_ts": until,

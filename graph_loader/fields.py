@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import calendar
 import ipaddress
 import re
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from graph_loader.errors import FieldError
 
 MAX_AMOUNT_KZT = 100_000_000_000
-_IIN = re.compile(r"^\d{12}$")
-_IBAN = re.compile(r"^KZ\d{2}[0-9A-Z]{16}$")
-_PHONE = re.compile(r"^7[0-9]{10}$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
-_BANK = re.compile(r"^[A-Z0-9_]{2,16}$")
-_DEVICE = re.compile(r"^[\x21-\x7e]{1,128}$")
+# Identifier patterns are ASCII-only on purpose: Python's \d and str.upper() accept every
+# Unicode digit and fold letters ('ß' -> 'SS'), so a look-alike would become a second
+# entity beside the real one. Patterns are used with fullmatch (no `$`-before-newline).
+_IIN = re.compile(r"[0-9]{12}")
+_IBAN = re.compile(r"KZ[0-9]{2}[0-9A-Z]{16}")
+_PHONE = re.compile(r"7[0-9]{10}")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")
+_BANK = re.compile(r"[A-Z0-9_]{2,16}")
+# Printable ASCII; single inner spaces are allowed (browser fingerprints hold them), the
+# ends are trimmed by _text and runs of spaces are one space (pseudonym.normalise).
+_DEVICE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]{0,126}[\x21-\x7e])?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\-()]")
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -46,21 +52,21 @@ def required(value: object) -> str:
 
 def identifier(value: object) -> str:
     s = required(value)
-    if not _ID.match(s):
+    if not _ID.fullmatch(s):
         raise FieldError("must be 1-128 characters of letters, digits, '_', '.', ':' or '-'")
     return s
 
 
 def bank_code(value: object) -> str:
-    s = required(value).upper()
-    if not _BANK.match(s):
+    s = required(value)
+    if not s.isascii() or not _BANK.fullmatch(s := s.upper()):
         raise FieldError("bank code must be 2-16 of A-Z, 0-9, '_'")
     return s
 
 
 def iin(value: object) -> str:
     s = required(value)
-    if not _IIN.match(s):
+    if not _IIN.fullmatch(s):
         raise FieldError("IIN must be exactly 12 digits")
     month = int(s[2:4])
     if not 1 <= month <= 12:
@@ -69,8 +75,8 @@ def iin(value: object) -> str:
 
 
 def iban(value: object) -> str:
-    s = re.sub(r"\s", "", required(value)).upper()
-    if not _IBAN.match(s):
+    s = re.sub(r"\s", "", required(value))
+    if not s.isascii() or not _IBAN.fullmatch(s := s.upper()):
         raise FieldError("IBAN must be KZ + 2 check digits + 16 letters/digits (20 characters)")
     rearranged = s[4:] + s[:4]
     digits = "".join(str(int(c, 36)) for c in rearranged)
@@ -82,18 +88,18 @@ def iban(value: object) -> str:
 def phone(value: object) -> str:
     s = _SPACES.sub("", required(value))
     if s.startswith("+"):
-        s = s[1:]
-    if len(s) == 11 and s.startswith("8"):
-        s = "7" + s[1:]
-    if not _PHONE.match(s):
+        s = s[1:]  # the international form: only +7 is the +7 zone
+    elif len(s) == 11 and s.startswith("8"):
+        s = "7" + s[1:]  # the domestic trunk prefix 8 stands for +7; '+8' does not
+    if not _PHONE.fullmatch(s):
         raise FieldError("phone must be +7 followed by 10 digits")
     return s
 
 
 def device_id(value: object) -> str:
     s = required(value)
-    if not _DEVICE.match(s):
-        raise FieldError("device id must be 1-128 printable ASCII characters without spaces")
+    if not _DEVICE.fullmatch(s):
+        raise FieldError("device id must be 1-128 printable ASCII characters")
     return s
 
 
@@ -105,37 +111,70 @@ def ip(value: object) -> str:
         raise FieldError("not an IPv4 or IPv6 address") from e
 
 
+# RFC 3339 (ISO-8601's profile for data exchange): extended format, 'T' or a space between
+# date and time. datetime.fromisoformat is far looser (any separator, week dates, basic
+# format, Unicode digits), so the syntax is checked here and only the calendar by datetime.
+_TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?"
+    r"(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?")
+MIN_YEAR = 1990
+_MIN_EPOCH = calendar.timegm((MIN_YEAR, 1, 1, 0, 0, 0))
+_MAX_OFFSET_MIN = 14 * 60  # the widest zone in use (UTC+14, UTC-12)
+
+
 def timestamp(value: object, *, now: datetime | None) -> int:
     """Epoch seconds. Zone required; not later than `now` + 1 day (unless now is None,
-    for expiries); not before 1990."""
+    for expiries); not before 1990. Computed without datetime arithmetic, which
+    overflows at the ends of its range (9999-12-31T23:59:59-12:00 is year 10000 in UTC)."""
     if isinstance(value, datetime):
         dt = value
+        offset = dt.utcoffset()
+        if offset is None:
+            raise FieldError("timestamp has no time zone")
+        off_s = int(offset.total_seconds())
     else:
         s = required(value)
         if len(s) > 40:
             raise FieldError("timestamp too long")
+        m = _TIMESTAMP.fullmatch(s)
+        if m is None:
+            raise FieldError("not an ISO-8601 timestamp (YYYY-MM-DDThh:mm:ss+hh:mm)")
+        y, mo, d, hh, mi, ss = (int(g) if g else 0 for g in m.groups()[:6])
         try:
-            dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+            dt = datetime(y, mo, d, hh, mi, ss)
         except ValueError as e:
-            raise FieldError("not an ISO-8601 timestamp") from e
-    if dt.tzinfo is None:
-        raise FieldError("timestamp has no time zone")
-    if now is not None and dt > now + timedelta(days=1):
+            raise FieldError(f"not an ISO-8601 timestamp ({e})") from None
+        if m.group(7):
+            off_s = 0
+        elif m.group(8):
+            oh, om = int(m.group(9)), int(m.group(10))
+            if om >= 60 or oh * 60 + om > _MAX_OFFSET_MIN:
+                raise FieldError("time zone offset out of range (-14:00..+14:00)")
+            off_s = (oh * 3600 + om * 60) * (1 if m.group(8) == "+" else -1)
+        else:
+            raise FieldError("timestamp has no time zone")
+    epoch = calendar.timegm(dt.timetuple()) - off_s
+    if now is not None and epoch > now.timestamp() + timedelta(days=1).total_seconds():
         raise FieldError("timestamp is in the future")
-    if dt.year < 1990:
-        raise FieldError("timestamp is before 1990")
-    return int(dt.astimezone(UTC).timestamp())
+    if dt.year < MIN_YEAR or epoch < _MIN_EPOCH:
+        raise FieldError(f"timestamp is before {MIN_YEAR}")
+    return epoch
 
 
-_PLAIN_AMOUNT = re.compile(r"^\d{1,12}(?:\.\d{1,2})?$")
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?")
+# Decimal() also takes Unicode digits and '_' groups; the written forms accepted are ASCII
+# decimals, optionally signed (so '-5' is told it is not positive) or with an exponent.
+_AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+                     r"|[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_TIYN = Decimal("0.01")
 
 
 def amount(value: object) -> float:
     # Fast path for the common plain form; Decimal handles the rest exactly.
-    if isinstance(value, str) and _PLAIN_AMOUNT.match(value):
+    if isinstance(value, str) and _PLAIN_AMOUNT.fullmatch(value):
         f = float(value)
         if f <= 0:
-            raise FieldError("amount must be positive")
+            raise FieldError("amount must be positive (at least 0.01 KZT)")
         if f > MAX_AMOUNT_KZT:
             raise FieldError(f"amount exceeds {MAX_AMOUNT_KZT} KZT")
         return f
@@ -145,17 +184,21 @@ def amount(value: object) -> float:
         s = required(value).replace(" ", "")
         if len(s) > 30:
             raise FieldError("amount too long")
+        if not _AMOUNT.fullmatch(s):
+            raise FieldError("amount is not a number")
         try:
             d = Decimal(s)
         except InvalidOperation as e:
             raise FieldError("amount is not a number") from e
     if not d.is_finite():
         raise FieldError("amount is not a finite number")
-    if d <= 0:
-        raise FieldError("amount must be positive")
     if d > MAX_AMOUNT_KZT:
         raise FieldError(f"amount exceeds {MAX_AMOUNT_KZT} KZT")
-    return float(round(d, 2))
+    # Stored to the tiyn; checked after rounding, so 0.001 is not stored as 0.0.
+    d = d.quantize(_TIYN, ROUND_HALF_UP) if d > 0 else d
+    if d <= 0:
+        raise FieldError("amount must be positive (at least 0.01 KZT)")
+    return float(d)
 
 
 def integer(value: object, lo: int, hi: int) -> int:
@@ -163,7 +206,7 @@ def integer(value: object, lo: int, hi: int) -> int:
         n = value
     else:
         s = required(value)
-        if not re.fullmatch(r"-?\d{1,12}", s):
+        if not re.fullmatch(r"[+-]?[0-9]{1,12}", s):
             raise FieldError("not an integer")
         n = int(s)
     if not lo <= n <= hi:
@@ -174,7 +217,8 @@ def integer(value: object, lo: int, hi: int) -> int:
 def boolean(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    s = required(value).lower()
+    s = required(value)
+    s = s.lower() if s.isascii() else ""  # 'K' (Kelvin sign) lowers to 'k'
     if s in ("true", "1", "yes", "t", "y"):
         return True
     if s in ("false", "0", "no", "f", "n"):
@@ -183,8 +227,8 @@ def boolean(value: object) -> bool:
 
 
 def choice(value: object, options: tuple[str, ...]) -> str:
-    s = required(value).lower()
-    if s not in options:
+    s = required(value)
+    if not s.isascii() or (s := s.lower()) not in options:
         raise FieldError(f"must be one of: {', '.join(options)}")
     return s
 

@@ -49,11 +49,47 @@ def _file_key(path: Path, feed: str) -> str:
 
 
 def _known_accounts(driver: Driver, database: str) -> U64Set:
+    """Accounts loaded from an accounts feed. A list entry may MERGE a bare Account for an
+    IBAN no participant has sent (loader, API); counting it as known would let a reload
+    accept a transfer the first load rightly rejected as dangling, and report it loaded
+    although the committed range it lies in is never written again."""
     known = U64Set()
     with driver.session(database=database, default_access_mode="READ") as session:
-        for rec in session.run("MATCH (a:Account) RETURN a.id AS id"):
+        for rec in session.run("MATCH (a:Account) WHERE a.bank IS NOT NULL RETURN a.id AS id"):
             known.add(key64(rec["id"]))
     return known
+
+
+PROVENANCE_KEY = "provenance"
+
+
+def _mark_provenance(driver: Driver, database: str, directory: Path) -> None:
+    """Whether the graph holds anything but generated worlds (a directory with the
+    generator's truth/manifest.json): tools that reset a graph for their own synthetic
+    world (the notebooks) refuse a graph that ever took real feeds."""
+    real = not (directory / "truth" / "manifest.json").is_file()
+    driver.execute_query(
+        "MERGE (m:Meta {key: $key}) "
+        "SET m.real_data = coalesce(m.real_data, false) OR $real, m.last_load_at = datetime()",
+        key=PROVENANCE_KEY, real=real, database_=database)
+
+
+class _KnownDevices:
+    """The graph's device pseudonyms, read at the first question: only free text asks, and
+    the list entries that hold it are loaded after the devices and logins feeds."""
+
+    def __init__(self, driver: Driver, database: str) -> None:
+        self.driver, self.database = driver, database
+        self.keys: U64Set | None = None
+
+    def __contains__(self, pseudonym: str) -> bool:
+        if self.keys is None:
+            self.keys = U64Set()
+            with self.driver.session(database=self.database,
+                                     default_access_mode="READ") as session:
+                for rec in session.run("MATCH (d:Device) RETURN d.id AS id"):
+                    self.keys.add(key64(rec["id"]))
+        return key64(pseudonym) in self.keys
 
 
 def _redacted(feed: Feed, raw: dict[str, Any] | None, pseudo: Pseudonymiser) -> str:
@@ -101,8 +137,11 @@ def load_directory(
     files = [(f, p) for f in FEEDS if (p := find_feed_file(directory, f.name)) is not None]
     if not files:
         raise GraphLoaderError(f"{directory}: no feed files (expected e.g. accounts.csv)")
+    # Before the first batch: a load that crashes half-way has still brought its data in.
+    _mark_provenance(driver, database, directory)
     known = _known_accounts(driver, database)
-    ctx = ShapeContext(now=now, pseudo=pseudo, account_known=lambda a: key64(a) in known)
+    ctx = ShapeContext(now=now, pseudo=pseudo, account_known=lambda a: key64(a) in known,
+                       device_known=_KnownDevices(driver, database).__contains__)
     rejects = RejectsWriter(rejects_path)
     report.rejects_file = str(rejects_path)
     budget = [stop_after_batches]
@@ -182,6 +221,7 @@ class _FileLoad:
             self.settle()
         finally:
             self.writer.close()
+            bar.update(fr.read - bar.n)  # the rows after the last full step of 10,000
             bar.close()
         fr.seconds = round(time.monotonic() - t0, 3)
         log.info("%s: read %d, loaded %d, rejected %d", self.path.name, fr.read, fr.loaded,
@@ -199,7 +239,9 @@ class _FileLoad:
         within[first] = False
         dup |= within
         self.seen.add_many(keys[~dup])
-        banks = sorted({sh.bank for _, _, sh in pending if sh.bank})
+        # Only the rows loaded: a rejected duplicate must not leave its Bank behind.
+        banks = sorted({sh.bank for (_, _, sh), is_dup in zip(pending, dup, strict=True)
+                        if sh.bank and not is_dup})
         batch: list[dict[str, Any]] = []
         for (row_no, raw, sh), is_dup in zip(pending, dup, strict=True):
             if is_dup:

@@ -15,7 +15,10 @@ from typing import Any
 
 from graph_loader.errors import FeedError
 
-MAX_FIELD = 1_000_000  # a field this long is surely not a value; rejected per row below
+# The csv module's own limit, far above any legal value: a longer field reaches its
+# parser, which rejects it naming the field (`reason: longer than 500 characters`); only a
+# field past this bound is a malformed record, as the csv module cannot say which field.
+MAX_FIELD = 64 * 2**20
 
 RawRecord = tuple[int, dict[str, Any] | None, str | None]  # (row, values, structural error)
 
@@ -58,6 +61,8 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> Iterator[RawRecord]:
             except StopIteration:
                 return
             except csv.Error as e:
+                if "field larger than field limit" in str(e):
+                    e = csv.Error(f"a field is longer than {MAX_FIELD // 2**20} MiB")
                 yield row_no, None, f"malformed CSV record: {e}"
                 continue
             if not values or (len(values) == 1 and not values[0].strip()):

@@ -16,6 +16,7 @@ from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.keys import Principal
 from api.models.incidents import IncidentCreated, IncidentIn, TraceResponse
 from api.trace import Edge, allocate, start_lots
+from gnn.propagation.config import DEFAULT_SEED_WEIGHTS
 from graph_loader.feeds import RowRejected, ShapeContext, incidents
 from graph_loader.load import cypher as loader_cypher
 
@@ -67,7 +68,7 @@ async def create_incident(request: Request, body: IncidentIn,
         await (await tx.run(loader_cypher("incidents"), rows=[row])).consume()
 
     await deps.graph(request).write(work)
-    seeds = [("account", b, 1.0) for b in row["beneficiaries"]]
+    seeds = [("account", b, DEFAULT_SEED_WEIGHTS["beneficiary"]) for b in row["beneficiaries"]]
     updated = await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
     deps.audit_detail(request, incident=row["id"], victim=row["victim"],
                       beneficiaries=row["beneficiaries"])

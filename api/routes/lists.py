@@ -21,6 +21,7 @@ from api.explain import plain
 from api.keys import Principal
 from api.models.lists import ListEntryIn, ListEntryOut, ListEntryRemoved, ListPage
 from fraudgraph.pseudonym import PREFIX, is_pseudonym, scrub_text
+from gnn.propagation.config import DEFAULT_SEED_WEIGHTS
 from graph_loader.feeds import RowRejected, ShapeContext, list_entries
 from graph_loader.load import cypher as loader_cypher
 
@@ -30,7 +31,8 @@ ListName = Literal["black", "grey"]
 # the feed then validates every other field, and the pseudonym replaces the stand-in.
 _STAND_IN = {"account": "KZ521250000000001001", "person": "900101300101",
              "phone": "+77010000000", "device": "stand-in"}
-SEED_WEIGHT = {"black": 1.0, "grey": 0.5}
+# The batch run's weights (one definition), so a score does not jump at the next run.
+SEED_WEIGHT = DEFAULT_SEED_WEIGHTS
 
 
 def entry_out(props: dict[str, Any], now: int) -> dict[str, Any]:

@@ -1,12 +1,16 @@
-// Clusters written by the GNN component: (:Cluster)<-[:IN_CLUSTER]-(:Account).
+// Clusters written by the GNN component: (:Cluster)<-[:IN_CLUSTER]-(:Account), in the
+// shape of fraudgraph/cluster_schema.py. Dissolved ones (active = false) are history,
+// reachable by id, not listed.
 CALL () {
   MATCH (c:Cluster)
-  WHERE ($scheme IS NULL OR c.scheme = $scheme) AND coalesce(c.size, 0) >= $min_size
+  WHERE coalesce(c.active, true) AND ($scheme IS NULL OR c.scheme = $scheme)
+    AND coalesce(c.size, 0) >= $min_size
   RETURN count(c) AS total
 }
 CALL () {
   MATCH (c:Cluster)
-  WHERE ($scheme IS NULL OR c.scheme = $scheme) AND coalesce(c.size, 0) >= $min_size
+  WHERE coalesce(c.active, true) AND ($scheme IS NULL OR c.scheme = $scheme)
+    AND coalesce(c.size, 0) >= $min_size
   WITH c, CASE $sort
             WHEN 'size' THEN toFloat(coalesce(c.size, 0))
             WHEN 'growth' THEN toFloat(coalesce(c.predicted_growth, c.growth, 0))

@@ -1,7 +1,7 @@
 // Clusters ranked by how fast the GNN expects them to grow (predicted_growth, else the
-// observed growth). Clusters with neither are not candidates.
+// observed growth). Clusters with neither, and dissolved ones, are not candidates.
 MATCH (c:Cluster)
-WHERE c.predicted_growth IS NOT NULL OR c.growth IS NOT NULL
+WHERE coalesce(c.active, true) AND (c.predicted_growth IS NOT NULL OR c.growth IS NOT NULL)
 WITH c, toFloat(coalesce(c.predicted_growth, c.growth)) AS score
 WHERE score >= $min_score
 ORDER BY score DESC, c.id

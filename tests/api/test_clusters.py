@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from neo4j import Driver
+from neo4j.exceptions import Neo4jError
 
+from gnn import cluster_store
+from gnn.cluster_store import write_clusters
+from gnn.clusters import ClusterSummary
 from tests.api.conftest import Api
 from tests.api.world import IBAN
 
@@ -51,6 +56,54 @@ def test_emerging_schemes_ranked_by_predicted_growth(api: Api) -> None:
         (1, "cl-1", 0.7), (2, "cl-2", 0.1)]
     assert api.get("/v1/schemes/emerging?min_score=0.5").json()["items"][0]["cluster"][
         "id"] == "cl-1"
+
+
+def _ring(cid: str, members: list[str], predicted: float) -> ClusterSummary:
+    return ClusterSummary(
+        id=cid, members=members, size=len(members), banks=2, victims=1, total_kzt=150000.0,
+        scheme="phone_fraud", first_seen_ts=1772600000.0, growth=[0.0, 1.0, 3.0],
+        growth_rate=0.75, predicted_growth=predicted, bank_codes=["KASPI", "FORTE"])
+
+
+def test_clusters_the_gnn_writes_are_what_the_api_reads(api: Api, neo4j_driver: Driver,
+                                                        db: str) -> None:
+    """The real writer, then the real reader: one schema (fraudgraph/cluster_schema.py)."""
+    acc = {k: api.pseudo("account", IBAN[k]) for k in ("mule1", "mule2", "mule3", "merchant")}
+    neo4j_driver.execute_query("MATCH (c:Cluster) DETACH DELETE c", database_=db)
+    ring = _ring("cl-ring", [acc["mule1"], acc["mule2"], acc["mule3"]], 4.0)
+    other = _ring("cl-other", [acc["merchant"], acc["mule1"]], 9.0)
+    assert write_clusters(neo4j_driver, db, [ring, other], run_id="run-1") == 5
+    b = api.get("/v1/clusters").json()
+    got = {c["id"]: c for c in b["items"]}
+    assert got["cl-ring"]["banks"] == ["FORTE", "KASPI"]
+    assert got["cl-ring"]["growth"] == 0.75 and got["cl-ring"]["predicted_growth"] == 4.0
+    assert got["cl-ring"]["size"] == 3 and got["cl-ring"]["first_seen_ts"] == 1772600000
+    assert got["cl-ring"]["properties"]["growth_series"] == [0.0, 1.0, 3.0]
+    detail = api.get("/v1/clusters/cl-ring").json()
+    assert {m["id"] for m in detail["members"]} == {acc["mule1"], acc["mule2"], acc["mule3"]}
+    assert [i["cluster"]["id"] for i in api.get("/v1/schemes/emerging").json()["items"]] == [
+        "cl-other", "cl-ring"]
+    # The next run: cl-other no longer forms. It stays as history, reachable by id, but
+    # is no longer listed nor emerging, and has no members nor predicted growth.
+    assert write_clusters(neo4j_driver, db, [ring], run_id="run-2") == 3
+    assert [c["id"] for c in api.get("/v1/clusters").json()["items"]] == ["cl-ring"]
+    assert [i["cluster"]["id"] for i in api.get("/v1/schemes/emerging").json()["items"]] == [
+        "cl-ring"]
+    gone = api.get("/v1/clusters/cl-other").json()
+    assert gone["members"] == [] and gone["cluster"]["predicted_growth"] is None
+    assert gone["cluster"]["properties"]["active"] is False
+
+
+def test_a_failed_cluster_write_leaves_the_previous_run_whole(
+        api: Api, neo4j_driver: Driver, db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    acc = api.pseudo("account", IBAN["mule1"])
+    before = api.get("/v1/clusters/cl-ring").json()["members"]
+    assert len(before) == 3
+    # The last step fails, after the memberships were rewritten in the same transaction.
+    monkeypatch.setattr(cluster_store, "DEACTIVATE", "RETURN 1 / 0")
+    with pytest.raises(Neo4jError):
+        write_clusters(neo4j_driver, db, [_ring("cl-ring", [acc], 1.0)], run_id="run-3")
+    assert api.get("/v1/clusters/cl-ring").json()["members"] == before
 
 
 def test_no_clusters_yet_is_an_empty_list(api: Api, neo4j_driver: Driver) -> None:

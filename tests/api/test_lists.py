@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gnn.propagation.config import DEFAULT_SEED_WEIGHTS
 from tests.api.conftest import Api
 from tests.api.world import IBAN, IIN
 
@@ -71,7 +72,7 @@ def test_add_by_pseudonym_with_expiry(api: Api) -> None:
     assert r.status_code == 201
     body = r.json()
     assert body["entity"] == dev and body["id"].startswith("api-") and body["until_ts"]
-    assert api.engine.pending[-1] == ("device", dev, 0.5)
+    assert api.engine.pending[-1] == ("device", dev, DEFAULT_SEED_WEIGHTS["grey"])
 
 
 def test_list_entries_are_validated_like_the_feed(api: Api) -> None:

@@ -41,6 +41,20 @@ PHONES = ["+7 701 000 00 01", "+7 705 000 00 02"]
 PHONE_FORMS = ["8 (701) 000-00-01", "+7-705-000-00-02"]  # tolerated spellings of PHONES
 # A free-text value that carries raw identifiers: stored scrubbed, never raw.
 ID_TEXT = f"called from {PHONES[0]}, holder {IINS[1]}, paid to {GOOD_IBANS[1]}"
+# Identifiers as people write them: grouped, glued to a word, an IP, a device id.
+GROUPED_IBAN = " ".join(GOOD_IBANS[2][i:i + 4] for i in range(0, 20, 4))
+FINGERPRINT = "Mozilla/5.0 fp 9f3c"  # a device id with spaces: legal (docs/feeds.md)
+WRITTEN_TEXT = (f"ИИН{IINS[2]}, счёт {GROUPED_IBAN}, вход с 10.1.2.3 и 2001:db8::1, "
+                f"устройство dev-a / {FINGERPRINT}, тел. 8(705)000-00-02")
+ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+# Latest expiry there is: year 10000 in UTC, which once crashed the load.
+LAST_EXPIRY = "9999-12-31T23:59:59-12:00"
+BAD_TIMES = [("2026-03-01_10:00:00+05:00", "ISO-8601"), ("2026-W09-7T10:00:00+05:00", "ISO-8601"),
+             ("20260301T100000+0500", "ISO-8601"), ("2026-03-01T24:00:00+05:00", "ISO-8601"),
+             ("2026-03-01T10:00:00+15:00", "offset"), ("2026-03-01T10:00:00+05:60", "offset"),
+             ("2026-03-01T10:00:00 +05:00", "ISO-8601"), ("1989-12-31T23:59:59Z", "1990"),
+             ("２０２６-03-01T10:00:00+05:00", "ISO-8601"), ("9" * 41, "too long")]
 
 
 @dataclass
@@ -125,6 +139,16 @@ def accounts() -> FeedCorpus:
         _with(base, 3, FUTURE, "opened_at", "future"),
         _with(base, 3, "1899-01-01T00:00:00+05:00", "opened_at", "1990"),
         _with(base, 3, "yesterday", "opened_at", "ISO-8601"),
+        *(_with(base, 3, v, "opened_at", why) for v, why in BAD_TIMES),
+        # Unicode digits and letters that Python's \d and upper() would take.
+        _with(base, 0, GOOD_IBANS[0][:2] + GOOD_IBANS[0][2:4].translate(ARABIC)
+              + GOOD_IBANS[0][4:], "iban", "IBAN"),
+        _with(base, 0, GOOD_IBANS[0][:10] + GOOD_IBANS[0][10:].translate(FULLWIDTH), "iban",
+              "IBAN"),
+        _with(base, 0, kz_iban("722", 50)[:-2] + "ß", "iban", "IBAN"),
+        _with(base, 1, "HALßK", "bank", "bank code"),
+        _with(base, 2, IINS[0].translate(FULLWIDTH), "holder_iin", "12 digits"),
+        _with(base, 2, IINS[0].translate(ARABIC), "holder_iin", "12 digits"),
         _with(base, 4, "wizard", "kind", "one of"),
         _with(base, 4, "personal\x1b[2J", "kind", "one of"),
         *_common(base, len(h)), _unterminated(len(h)),
@@ -132,23 +156,27 @@ def accounts() -> FeedCorpus:
     return FeedCorpus("accounts", h, good, bad)
 
 
-# Printable, space-free device ids that look like attacks: legal device ids, so they are
+# Printable device ids that look like attacks: legal device ids, so they are
 # loaded (as pseudonyms) and must not do anything.
-ODD_DEVICES = ["x'})MATCH(n)DETACH/**/DELETE/**/n//", '=HYPERLINK("http://evil.example")']
+ODD_DEVICES = ["x'})MATCH(n)DETACH/**/DELETE/**/n//", '=HYPERLINK("http://evil.example")',
+               "x' }) MATCH (d) SET d.owned = true //"]
 
 
 def devices() -> FeedCorpus:
     h = ["device_id", "platform", "first_seen_at"]
     good = [["dev-a", "android", T], ["dev-b", "ios", T],
-            [ODD_DEVICES[0], "web", T], [ODD_DEVICES[1], "other", T]]
+            [ODD_DEVICES[0], "web", T], [ODD_DEVICES[1], "other", T], [FINGERPRINT, "web", T],
+            [ODD_DEVICES[2], "web", T]]
     base = ["dev-z", "android", T]
     bad = [
-        _with(base, 0, "dev a b", "device_id", "printable"),
+        _with(base, 0, "dev\ta b", "device_id", "printable"),
+        _with(base, 0, "dev\u00a0b", "device_id", "printable"),
+        _with(base, 0, "устройство", "device_id", "printable"),
+        _with(base, 0, "d" * 129, "device_id", "printable"),
         _with(base, 0, "d" * 200_000, "device_id"),
         _with(base, 0, "\x01dev", "device_id"),
         _with(base, 0, "dev-" + LATIN1, "device_id", "UTF-8"),
         _with(base, 0, "dev-a", "device_id", "duplicate"),
-        _with(base, 0, CYPHER_INJECTION[0], "device_id"),
         _with(base, 1, "symbian", "platform", "one of"),
         *_injections(base, 1, "platform"),
         _with(base, 2, NO_ZONE, "first_seen_at", "time zone"),
@@ -169,6 +197,10 @@ def phones() -> FeedCorpus:
         _with(base, 0, "s" * 200_000, "event_id"),
         _with(base, 1, "12345", "number", "phone"),
         _with(base, 1, "+1 555 010 0199", "number", "phone"),
+        _with(base, 1, "+8 705 000 00 02", "number", "phone"),
+        _with(base, 1, PHONES[1].translate(ARABIC), "number", "phone"),
+        _with(base, 1, "+7 705 000 00 0２", "number", "phone"),
+        _with(base, 0, "s１", "event_id", ""),
         *_injections(base, 1, "number"),
         *_injections(base, 2, "operator"),
         _with(base, 2, "KC" + LATIN1 + "LL", "operator", "UTF-8"),
@@ -192,7 +224,9 @@ def logins() -> FeedCorpus:
         _with(base, 0, "l1", "session_id", "duplicate"),
         _with(base, 1, UNKNOWN_IBAN, "iban", "dangling"),
         _with(base, 1, CYPHER_INJECTION[1], "iban"),
-        _with(base, 2, "dev with spaces", "device_id"),
+        _with(base, 2, "dev\twith tab", "device_id"),
+        _with(base, 3, "１０.1.2.3", "ip", "IPv4"),
+        _with(base, 4, "2026-03-01_10:00:00+05:00", "at", "ISO-8601"),
         _with(base, 3, "999.1.1.1", "ip", "IPv4"),
         _with(base, 3, "1" * 200_000, "ip"),
         *_injections(base, 3, "ip"),
@@ -230,6 +264,17 @@ def transfers() -> FeedCorpus:
         _with(base, 3, "Infinity", "amount_kzt", "finite"),
         _with(base, 3, "abc", "amount_kzt", "not a number"),
         _with(base, 3, HUGE, "amount_kzt", "too long"),
+        _with(base, 3, "0.001", "amount_kzt", "positive"),
+        _with(base, 3, "0.004", "amount_kzt", "positive"),
+        _with(base, 3, "1e-9", "amount_kzt", "positive"),
+        _with(base, 3, "١٠٠٠", "amount_kzt", "not a number"),
+        _with(base, 3, "1_000", "amount_kzt", "not a number"),
+        _with(base, 3, "1,000.00", "amount_kzt", "not a number"),
+        _with(base, 3, "0x10", "amount_kzt", "not a number"),
+        _with(base, 3, "100000000000.001", "amount_kzt", "exceeds"),
+        _with(base, 6, "\u0130", "interbank", "true or false"),
+        _with(base, 5, "\u0430pp", "channel", "one of"),  # a Cyrillic 'а'
+        _with(base, 1, GOOD_IBANS[0].replace("KZ", "ＫＺ"), "from_iban", "IBAN"),
         *_injections(base, 3, "amount_kzt"),
         _with(base, 4, NO_ZONE, "at", "time zone"),
         _with(base, 4, FUTURE, "at", "future"),
@@ -260,6 +305,9 @@ def calls() -> FeedCorpus:
         _with(base, 4, "86401", "duration_s", "between"),
         _with(base, 4, "1.5", "duration_s", "integer"),
         _with(base, 4, HUGE, "duration_s", "integer"),
+        _with(base, 4, "١٢٠", "duration_s", "integer"),
+        _with(base, 4, "12٠", "duration_s", "integer"),
+        _with(base, 1, "+8 705 000 00 02", "caller", "phone"),
         *_common(base, len(h)), _unterminated(len(h)),
     ]
     return FeedCorpus("calls", h, good, bad)
@@ -284,6 +332,8 @@ def incidents() -> FeedCorpus:
         _with(base, 5, "-1", "amount_kzt", "positive"),
         _with(base, 5, "1e12", "amount_kzt", "exceeds"),
         _with(base, 6, UNKNOWN_IBAN, "beneficiary_ibans", "dangling"),
+        _with(base, 5, "0.001", "amount_kzt", "positive"),
+        _with(base, 8, LAST_EXPIRY, "occurred_at", "future"),
         _with(base, 6, " ; ;", "beneficiary_ibans", "1-100"),
         _with(base, 6, ";".join([GOOD_IBANS[2]] * 101), "beneficiary_ibans", "1-100"),
         _with(base, 6, f"{GOOD_IBANS[2]};{CYPHER_INJECTION[0]}", "beneficiary_ibans"),
@@ -299,7 +349,7 @@ def incidents() -> FeedCorpus:
 # Free text may hold anything printable: these reasons are stored (identifiers scrubbed),
 # and must come out defused wherever fraudgraph writes them to a CSV.
 STORED_REASONS = [CYPHER_INJECTION[0], CYPHER_INJECTION[1], CSV_INJECTION[0],
-                  CSV_INJECTION[2], ID_TEXT]
+                  CSV_INJECTION[2], ID_TEXT, WRITTEN_TEXT]
 
 
 def list_entries() -> FeedCorpus:
@@ -309,7 +359,11 @@ def list_entries() -> FeedCorpus:
              "2027-03-01T00:00:00+05:00"],
             ["le-3", "person", IINS[0], "grey", STORED_REASONS[2], "AFC", T, ""],
             ["le-4", "device", "dev-b", "black", STORED_REASONS[3], "KASPI", T, ""],
-            ["le-5", "account", GOOD_IBANS[3], "black", STORED_REASONS[4], "AFC", T, ""]]
+            ["le-5", "account", GOOD_IBANS[3], "black", STORED_REASONS[4], "AFC", T, ""],
+            ["le-6", "device", FINGERPRINT, "grey", STORED_REASONS[5], "AFC", T, LAST_EXPIRY],
+            # Names an account no accounts feed sent: a bare Account node, which must not
+            # make the dangling transfer and incident above loadable on a reload.
+            ["le-7", "account", UNKNOWN_IBAN, "black", "police notice", "POLICE", T, ""]]
     base = ["le-9", "account", GOOD_IBANS[1], "grey", "suspected mule", "AFC", T, ""]
     bad = [
         *_injections(base, 0, "entry_id"),
@@ -321,6 +375,10 @@ def list_entries() -> FeedCorpus:
         _with(["le-9", "phone", "x", *base[3:]], 2, "+1 555 010 0199", "entity_id", "phone"),
         _with(base, 3, "white", "list", "one of"),
         _with(base, 4, "r" * 200_000, "reason", "500"),
+        _with(base, 4, "r" * (1 << 20), "reason", "500"),
+        _with(base, 3, "blac\u212a", "list", "one of"),
+        _with(base, 7, "9999-12-31T23:59:60-12:00", "until", "ISO-8601"),
+        _with(base, 7, "10000-01-01T00:00:00Z", "until", "ISO-8601"),
         _with(base, 4, "bad\x07reason", "reason", "control"),
         _with(base, 4, "ra" + LATIN1 + "son", "reason", "UTF-8"),
         _with(base, 4, "", "reason", "missing"),
@@ -346,9 +404,16 @@ def all_feeds() -> list[FeedCorpus]:
 def raw_identifiers() -> set[str]:
     """Every raw personal identifier in the corpus, as written and normalised."""
     ids = set(GOOD_IBANS) | {UNKNOWN_IBAN, BAD_CHECK_IBAN, kz_iban("722", 50)} | set(IINS)
-    ids |= {i.lower() for i in GOOD_IBANS}
+    ids |= {i.lower() for i in GOOD_IBANS} | {GROUPED_IBAN}
     for p in PHONES + PHONE_FORMS:
         ids.add(p)
         digits = "".join(c for c in p if c.isdigit())
         ids.add("7" + digits[1:])
     return ids
+
+
+def raw_devices_and_ips() -> set[str]:
+    """The corpus's loaded device ids and IPs (too short or common to scan reports for,
+    but never to be found in a graph property)."""
+    return {"dev-a", "dev-b", FINGERPRINT, *ODD_DEVICES, "10.1.2.3", "10.1.2.5",
+            "2001:db8::1"}

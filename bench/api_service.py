@@ -11,9 +11,9 @@ latency). The client shares the cores with uvicorn and Neo4j (and with anything 
 running), so CPU time per request of each process is reported too: the capacity of two
 otherwise idle cores follows from it.
 
-    .venv/bin/python bench/api.py --out var/bench-api/api.json
-    .venv/bin/python bench/api.py --out /tmp/a.json --world var/worlds/w20k-cy --duration 20
-    .venv/bin/python bench/api.py --out new.json --baseline var/bench-api/api.json
+    .venv/bin/python bench/api_service.py --out var/bench-api/api.json
+    .venv/bin/python bench/api_service.py --out /tmp/a.json --world var/worlds/w20k-cy --duration 20
+    .venv/bin/python bench/api_service.py --out new.json --baseline var/bench-api/api.json
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from fraudgraph.db import make_driver
 from fraudgraph.neo4j_server import Neo4jServer
 from fraudgraph.settings import Settings
 
-log = logging.getLogger("bench.api")
+log = logging.getLogger("bench.api_service")
 WORLDS = REPO / "var" / "worlds"
 SAMPLE_ROWS = 300_000
 _GRACE_S = 10.0  # an open-loop phase ends at most this long after its nominal end

@@ -2,8 +2,8 @@
 clusters and evaluation, with times, peak RSS and every model's metrics.
 
     FRAUDGRAPH_VAR_DIR=... FRAUDGRAPH_BOLT_PORT=... \\
-    .venv/bin/python bench/gnn.py --out var/bench/gnn.json --world var/worlds/w200k-s7
-    .venv/bin/python bench/gnn.py --out new.json --world DIR --baseline var/bench/gnn.json
+    .venv/bin/python bench/gnn_pipeline.py --out var/bench/gnn.json --world var/worlds/w200k-s7
+    .venv/bin/python bench/gnn_pipeline.py --out new.json --world DIR --baseline var/bench/gnn.json
 
 The world must already be loaded into the Neo4j the settings point at (``--world`` only
 names its ``truth/``). ``--score-accounts N`` also times scoring N accounts on the
@@ -50,7 +50,7 @@ from gnn.pipeline import TrainOptions, score_snapshot, train_pipeline, write_sco
 from gnn.snapshot import EdgeSet
 from gnn.timed import TimedSnapshot
 
-log = logging.getLogger("bench.gnn")
+log = logging.getLogger("bench.gnn_pipeline")
 
 
 def peak_rss_mb() -> float:
