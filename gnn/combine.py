@@ -45,6 +45,7 @@ class Combiner:
     intercept: float
     mean: list[float]  # standardisation of the inputs, from the validation rows
     std: list[float]
+    note: str = ""
 
     def _z(self, values: Mapping[str, np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
         n = len(next(v for v in values.values() if v is not None))
@@ -73,7 +74,7 @@ class Combiner:
     def from_dict(cls, d: dict[str, Any]) -> Combiner:
         return cls(list(d["components"]), [float(w) for w in d["weights"]],
                    float(d["intercept"]), [float(m) for m in d["mean"]],
-                   [float(s) for s in d["std"]])
+                   [float(s) for s in d["std"]], str(d.get("note", "")))
 
 
 def fit_combiner(values: Mapping[str, np.ndarray | None], y: np.ndarray) -> Combiner:
@@ -110,7 +111,22 @@ def fit_combiner(values: Mapping[str, np.ndarray | None], y: np.ndarray) -> Comb
     theta0 = np.concatenate([[np.log(base / (1 - base))], np.full(k, 0.1)])
     bounds = [(None, None)] + [(0.0, None)] * k
     res = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds)
-    return Combiner(names, [float(w) for w in res.x[1:]], float(res.x[0]),
+    weights = [float(w) for w in res.x[1:]]
+    if "model" in names and weights[names.index("model")] <= 1e-6:
+        # Validation that cannot tell the model's ranking from chance must not erase it
+        # (a zero weight serves one number to everybody): the model alone, unit weight,
+        # its intercept fitted to the validation rate.
+        j = names.index("model")
+        z = xs[:, j]
+
+        def nll(b: np.ndarray) -> float:
+            p = 1.0 / (1.0 + np.exp(-np.clip(b[0] + z, -50, 50)))
+            return float(-np.mean(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)))
+
+        b = minimize(nll, theta0[:1], method="L-BFGS-B").x
+        return Combiner(["model"], [1.0], float(b[0]), [float(mu[j])], [float(sd[j])],
+                        "validation gave the model no weight: the model alone")
+    return Combiner(names, weights, float(res.x[0]),
                     [float(m) for m in mu], [float(s) for s in sd])
 
 

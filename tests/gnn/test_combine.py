@@ -56,3 +56,18 @@ def test_own_seed_floor() -> None:
     out = with_own_seed(combined, np.array([0.0, 1.0, 0.3]))
     np.testing.assert_allclose(out[:2], [0.1, 1.0])
     assert out[2] >= 0.9
+
+
+def test_validation_at_chance_keeps_the_model_ranking() -> None:
+    """A model that validation finds no better than chance (here: a little worse) must
+    not be weighted to zero, which serves one risk to everybody: the combination falls
+    back to the model alone."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    y = (rng.random(n) < 0.05).astype(np.int8)
+    model = np.clip(rng.random(n) - 0.05 * y, 0, 1)
+    c = fit_combiner({"model": model, "propagation": rng.random(n)}, y)
+    assert c.components == ["model"] and c.weights == [1.0] and c.note
+    served = c.apply({"model": model})
+    assert np.array_equal(np.argsort(served), np.argsort(model))
+    assert abs(served.mean() - y.mean()) < 0.02
