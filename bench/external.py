@@ -218,6 +218,7 @@ def run_seed(src_dir: Path, seed: int, work: Path) -> dict[str, Any]:
              "propagation (prop_score)": col("prop_score"),
              "heuristics (noisy-OR)": np.array([_noisy_or(g["signals"]) if g else 0.0
                                                 for g in got])}
+    comps.update(_candidates(settings, pid))
     comps["baseline_ppr"] = ppr_baseline(src, dst, n, known)
     comps["baseline_gbm12"] = gbm_baseline(twelve_features(src, dst, amt, n), known, seed)
     unknown = ~known
@@ -251,6 +252,24 @@ def run_seed(src_dir: Path, seed: int, work: Path) -> dict[str, Any]:
         result["served_combiner"] = manifest.get("served", {}).get("combiner")
         result["validation"] = manifest.get("metrics", {}).get("val")
     return result
+
+
+def _candidates(settings: Settings, pid: list[str]) -> dict[str, np.ndarray]:
+    """The served version's models one by one (both, when it serves the ensemble), scored
+    as `fraudgraph score` does: what each candidate alone would have ranked."""
+    from gnn.commands import models_root, signal_source
+    from gnn.export import export_snapshot
+    from gnn.pipeline import candidate_scores
+    from gnn.registry import latest
+
+    with open_driver(settings) as driver:
+        snap = export_snapshot(driver, settings.neo4j_database, progress=False)
+    parts = candidate_scores(snap, latest(models_root(settings)),
+                             signals_at=signal_source(settings, snap))
+    where = snap.index("Account")
+    rows = np.array([where.get(p, -1) for p in pid])
+    return {f"candidate {k}": np.where(rows >= 0, v[np.maximum(rows, 0)], np.nan)
+            for k, v in parts.items()}
 
 
 def _latest_manifest() -> dict[str, Any] | None:

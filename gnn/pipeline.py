@@ -315,12 +315,12 @@ def _refit(snapshot: TimedSnapshot, end: float, winner: str, opt: TrainOptions,
     return out, held
 
 
-def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | None = None,
-                   threads: int = 2, signals_at: SignalSource | None = None) -> ScoreResult:
-    """The served model's score for every account as of ``cutoff`` (default: after the
-    last event)."""
+def candidate_scores(snapshot: TimedSnapshot, directory: Path, *,
+                     cutoff: float | None = None, threads: int = 2,
+                     signals_at: SignalSource | None = None) -> dict[str, np.ndarray]:
+    """Each model the registered version serves (one, or both for the ensemble), scored
+    for every account as of ``cutoff`` (default: after the last event)."""
     torch.set_num_threads(threads)
-    t0 = time.perf_counter()
     manifest = read_manifest(directory)
     when = cutoff if cutoff is not None else snapshot.latest_time() + 1.0
     signals = None
@@ -330,18 +330,30 @@ def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | 
         signals = feature_signals(signals_at(when))
     view = cutoff_view(snapshot, when, float(manifest["window_days"]), signals)
     served = manifest["served"]
-    parts = []
+    parts: dict[str, np.ndarray] = {}
     if served["model"] in ("lightgbm", "ensemble"):
         cf = CrossFit.load(directory / "lightgbm")
-        parts.append(cf.score(view.tabular(list(manifest["features"]["tabular"])),
-                              _ids(snapshot)))
+        parts["lightgbm"] = cf.score(view.tabular(list(manifest["features"]["tabular"])),
+                                     _ids(snapshot))
     if served["model"] in ("gnn", "ensemble"):
         std = Standardiser.from_dict(served["standardiser"])
         data = gnn_data(view, list(manifest["features"]["gnn"]), std)
         model, cfg = load_gnn(directory / "gnn.pt", {"config": served["config"],
                                                      "architecture": served["architecture"]})
-        parts.append(_gnn_scores(model, data, view.known, cfg))
-    scores = parts[0] if len(parts) == 1 else rank_mean(*parts)
+        parts["gnn"] = _gnn_scores(model, data, view.known, cfg)
+    return parts
+
+
+def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | None = None,
+                   threads: int = 2, signals_at: SignalSource | None = None) -> ScoreResult:
+    """The served model's score for every account as of ``cutoff`` (default: after the
+    last event); the ensemble is the rank mean of its two models."""
+    t0 = time.perf_counter()
+    manifest = read_manifest(directory)
+    when = cutoff if cutoff is not None else snapshot.latest_time() + 1.0
+    parts = candidate_scores(snapshot, directory, cutoff=when, threads=threads,
+                             signals_at=signals_at)
+    scores = rank_mean(*parts.values()) if len(parts) > 1 else next(iter(parts.values()))
     return ScoreResult(list(snapshot.nodes["Account"]), scores, str(manifest["version"]), when,
                        time.perf_counter() - t0)
 
