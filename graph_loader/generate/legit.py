@@ -52,9 +52,10 @@ class LegitIndex:
     new_opened: np.ndarray
     pay_main: np.ndarray  # per person: day of month of the salary, 0 = none
     pay_adv: np.ndarray  # per person: day of the advance, 0 = none
+    activity: float = 1.0  # the profile's multiplier of everyday transfers per account
 
 
-def build_index(spec: WorldSpec, pop: Population) -> LegitIndex:
+def build_index(spec: WorldSpec, pop: Population, activity: float = 1.0) -> LegitIndex:
     w = pop.acc_act.astype(np.float64)
     w[pop.acc_kind != 0] = 0.0
     # the busy first days are for genuine newcomers; droppers' accounts lie dormant
@@ -77,6 +78,7 @@ def build_index(spec: WorldSpec, pop: Population) -> LegitIndex:
         new_opened=pop.acc_opened[inside],
         pay_main=pay_main,
         pay_adv=pay_adv,
+        activity=activity,
     )
 
 
@@ -131,6 +133,7 @@ def legit_transfers(
     t0 = spec.start_ts + day * DAY_S
     wd, dom = weekday(spec, day), day_of_month(spec, day)
     wf = 0.85 if wd >= 5 else 1.0
+    busy = wf * ix.activity
     out = B.transfer_columns()
 
     def add(
@@ -145,7 +148,7 @@ def legit_transfers(
 
     total = float(ix.send_cdf[-1])
     for kind, rate in RATES.items():
-        src = sample_cdf(rng, ix.send_cdf, int(rng.poisson(total * rate * wf)))
+        src = sample_cdf(rng, ix.send_cdf, int(rng.poisson(total * rate * busy)))
         dst, cents, ch = _spend(rng, pop, ix, kind, src)
         add(src, dst, cents, ch)
 
@@ -186,7 +189,7 @@ def legit_transfers(
         True,
     )
     payers = np.r_[pop.employers, pop.merchants]
-    n_b2b = int(rng.poisson(len(payers) * 0.08 * wf))
+    n_b2b = int(rng.poisson(len(payers) * 0.08 * busy))
     src = pop.bus_account[payers[rng.integers(0, len(payers), n_b2b)]]
     dst = pop.bus_account[pop.employers[sample_cdf(rng, ix.employer_cdf, n_b2b)]]
     add(
@@ -213,14 +216,14 @@ def legit_transfers(
     lo, hi = np.searchsorted(ix.new_opened, [t0 - 10 * DAY_S, t0 + DAY_S])
     fresh = ix.new_acc[lo:hi]
     if len(fresh):
-        k = rng.poisson(1.2, len(fresh))
+        k = rng.poisson(1.2 * ix.activity, len(fresh))
         src = np.repeat(fresh, k)
         kinds = np.where(rng.random(len(src)) < 0.5, "retail", "p2p")
         for kind in ("retail", "p2p"):
             s = src[kinds == kind]
             dst, cents, ch = _spend(rng, pop, ix, kind, s)
             add(s, dst, cents, ch)
-        k_in = rng.poisson(0.8, len(fresh))
+        k_in = rng.poisson(0.8 * ix.activity, len(fresh))
         dst = np.repeat(fresh, k_in)
         p = np.maximum(pop.holder_person(dst), 0)
         srcs = pop.person_account(

@@ -34,12 +34,18 @@ def person_cdf(pop: Population) -> np.ndarray:
 
 
 def legit_logins(
-    spec: WorldSpec, pop: Population, tel: Telecom, cdf: np.ndarray, day: int
+    spec: WorldSpec,
+    pop: Population,
+    tel: Telecom,
+    cdf: np.ndarray,
+    day: int,
+    activity: float = 1.0,
 ) -> dict[str, np.ndarray]:
+    """One day's sessions; `activity` (the profile's) keeps them in step with transfers."""
     rng = rng_for(spec.seed, "legit-logins", day)
     t0 = spec.start_ts + day * DAY_S
     wf = 0.85 if weekday(spec, day) >= 5 else 1.0
-    n = int(rng.poisson(float(cdf[-1]) * LOGIN_RATE * wf))
+    n = int(rng.poisson(float(cdf[-1]) * LOGIN_RATE * wf * activity))
     acc = sample_cdf(rng, cdf, n)
     at = t0 + seconds_in_day(rng, n)
     keep = (at >= pop.acc_opened[acc]) & (at < spec.end_ts)

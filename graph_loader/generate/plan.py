@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graph_loader.generate.config import DAY_S, SCHEME_TYPES, WorldSpec, rng_for
+from graph_loader.generate.profile import WorldProfile, unreported_schemes
 
 # Schemes per 100k accounts, and the typical victims (payers for gambling/drugs) of one.
 SCHEMES_PER_100K = {
@@ -60,6 +61,7 @@ class SchemePlan:
     callers: int
     op_devices: int
     mule_devices: int
+    reported: bool = True  # False: no incident or list entry will touch its members
     acc0: int = 0  # first index of the scheme's new accounts
     person0: int = 0  # first index of its dropper persons
     phone0: int = 0  # first index of its caller phones
@@ -78,21 +80,25 @@ class SchemePlan:
         return self.op_devices + self.mule_devices
 
 
-def _role_counts(kind: str, v: int, rng: np.random.Generator) -> dict[str, int]:
+def _role_counts(
+    kind: str, victims: int, rng: np.random.Generator, density: float
+) -> dict[str, int]:
+    v = victims * density  # accounts per victim scale with the profile's ring density
     if kind == "phone_fraud":
         mule = max(3, math.ceil(v / rng.uniform(2.0, 3.0)))
         return {"mule": mule, "layer": max(2, math.ceil(mule / rng.uniform(2.0, 3.5)))}
     if kind == "fake_investment":
         col = max(2, math.ceil(v / rng.uniform(15, 30)))
-        return {"collector": col, "hub": 1 + int(v > 150), "layer": max(2, math.ceil(col / 2))}
+        hub = 1 + int(victims > 150)
+        return {"collector": col, "hub": hub, "layer": max(2, math.ceil(col / 2))}
     if kind == "dropper":
         mule = max(3, math.ceil(v / rng.uniform(1.5, 2.5)))
         layer = max(2, math.ceil(mule / 2))
         return {"mule": mule, "layer": layer, "cashout": max(2, math.ceil(layer / 2))}
     col = max(4, math.ceil(v / rng.uniform(3.0, 5.0)))
     if kind == "gambling":
-        return {"collector": col, "hub": 2 + v // 300}
-    return {"collector": col, "hub": 1 + v // 400, "layer": 3}
+        return {"collector": col, "hub": 2 + victims // 300}
+    return {"collector": col, "hub": 1 + victims // 400, "layer": 3}
 
 
 def _dropper_sizes(kind: str, n_new: int, rng: np.random.Generator) -> np.ndarray:
@@ -106,13 +112,13 @@ def _dropper_sizes(kind: str, n_new: int, rng: np.random.Generator) -> np.ndarra
     return np.array(sizes, dtype=np.int64)
 
 
-def plan_schemes(spec: WorldSpec) -> list[SchemePlan]:
+def plan_schemes(spec: WorldSpec, profile: WorldProfile) -> list[SchemePlan]:
     rng = rng_for(spec.seed, "plan")
     scale_n = spec.accounts / 100_000
     horizon_days = spec.days
     plans: list[SchemePlan] = []
     for kind in SCHEME_TYPES:
-        expected = SCHEMES_PER_100K[kind] * scale_n
+        expected = SCHEMES_PER_100K[kind] * scale_n * profile.scheme_rate
         count = max(1, round(expected * rng.uniform(0.85, 1.15)))
         size_scale = min(1.0, expected / count)
         for _ in range(count):
@@ -121,10 +127,10 @@ def plan_schemes(spec: WorldSpec) -> list[SchemePlan]:
             start = spec.start_ts + int(start_day * DAY_S)
             end = min(start + int(duration * DAY_S), spec.end_ts)
             live = (end - start) / DAY_S
-            v = MEAN_VICTIMS[kind] * size_scale * rng.lognormal(0.0, 0.45)
+            v = MEAN_VICTIMS[kind] * profile.ring_scale * size_scale * rng.lognormal(0.0, 0.45)
             v *= float(np.clip(live / 90, 0.3, 1.5))
             victims = max(MIN_VICTIMS[kind], round(v))
-            roles = _role_counts(kind, victims, rng)
+            roles = _role_counts(kind, victims, rng, profile.ring_density)
             recruited = {r: int(rng.binomial(c, RECRUITED[r])) for r, c in roles.items()}
             n_acc = sum(roles.values())
             n_new = n_acc - sum(recruited.values())
@@ -144,6 +150,9 @@ def plan_schemes(spec: WorldSpec) -> list[SchemePlan]:
                     mule_devices=round(0.2 * n_acc),
                 )
             )
+    hidden = unreported_schemes(spec.seed, len(plans), profile.unreported_share)
+    for plan, h in zip(plans, hidden, strict=True):
+        plan.reported = not bool(h)
     return plans
 
 

@@ -5,6 +5,8 @@ accounts they paid, sometimes under the wrong scheme); confirmed mules reach the
 list after a delay (POLICE/AFC), callers' numbers and operators' devices now and then;
 banks grey-list some unreported suspects and, as real banks do, some innocent customers.
 Reports that would fall after the horizon have not happened yet and are dropped.
+Unreported schemes (the profile's share) get no incident, so no list entry follows from
+one; nor do the banks grey-list their members: they are the rings nobody has seen yet.
 """
 
 from __future__ import annotations
@@ -81,7 +83,8 @@ def make_incidents(
     med = np.array([DELAY_MEDIAN_H[t] for t in SCHEME_TYPES], dtype=np.float64)[vtype]
     delay = (med * HOUR_S * rng.lognormal(0.0, 0.9, n)).astype(np.int64) + HOUR_S
     reported_at = victims["last_at"] + delay  # victims report once they stop paying
-    keep = (rng.random(n) < p_rep) & (reported_at < spec.end_ts)
+    seen = np.array([p.reported for p in plans], dtype=bool)[victims["scheme"]]
+    keep = (rng.random(n) < p_rep) & (reported_at < spec.end_ts) & seen
     idx = np.flatnonzero(keep)
     m = len(idx)
     vt = vtype[idx]
@@ -126,6 +129,7 @@ def make_lists(
     spec: WorldSpec,
     pop: Population,
     tel: Telecom,
+    plans: list[SchemePlan],
     labels: dict[str, np.ndarray],
     incidents: dict[str, np.ndarray],
 ) -> dict[str, np.ndarray]:
@@ -201,8 +205,10 @@ def make_lists(
     )
     # banks' own suspicions about fraud accounts nobody reported
     active = labels["active"]
+    seen = np.array([p.reported for p in plans] + [True], dtype=bool)[labels["scheme"]]
     cand = np.flatnonzero(is_acc & labels["fraud"] & (active < NO_TIME))
     cand = cand[(named[labels["idx"][cand]] == NO_TIME) & (rng.random(len(cand)) < 0.12)]
+    cand = cand[seen[cand]]
     g_acc = labels["idx"][cand]
     g_at = active[cand] + rng.integers(2 * DAY_S, 40 * DAY_S, len(cand))
     collector = np.isin(labels["role"][cand], [B.ROLE["collector"], B.ROLE["hub"]])

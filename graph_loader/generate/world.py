@@ -1,10 +1,11 @@
 """`generate_world`: the deterministic synthetic AFC world, streamed to disk.
 
-Order of work: size the schemes; build the population around them; run the schemes
-(victims, mules, their money, calls, sessions); derive what gets reported; then write
-the static feeds and stream the daily ones (transfers, logins, calls), merging the
-schemes' events into each day; finally the truth and the manifest. Same seed and
-parameters give byte-identical files.
+Order of work: draw the seed's profile (amount scale, time granularity, activity, ring
+sizes, unreported schemes: see profile.py); size the schemes; build the population
+around them; run the schemes (victims, mules, their money, calls, sessions); derive what
+gets reported; then write the static feeds and stream the daily ones (transfers, logins,
+calls), merging the schemes' events into each day; finally the truth and the manifest.
+Same seed and parameters give byte-identical files.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from graph_loader.generate.errors import GenerateError
 from graph_loader.generate.mules import FraudOut, PersonPool, SchemeCtx
 from graph_loader.generate.plan import SchemePlan, fraud_totals, plan_schemes
 from graph_loader.generate.population import Population, build_population
+from graph_loader.generate.profile import WorldProfile, draw_profile
 from graph_loader.generate.schemes import run_scheme
 from graph_loader.generate.telecom import (
     Telecom,
@@ -45,7 +48,7 @@ from graph_loader.generate.writer import FEEDS, MINIMAL_FEEDS, TRUTH, FeedWriter
 
 log = logging.getLogger(__name__)
 CHUNK = 200_000
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: per-seed world profile, unreported schemes
 
 
 def _sorted_cols(
@@ -88,8 +91,11 @@ def generate_world(
     days: int = DEFAULT_DAYS,
     minimal: bool = False,
     progress: bool = True,
+    profile: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write a world of `accounts` accounts to `out`; return its manifest."""
+    """Write a world of `accounts` accounts to `out`; return its manifest. `profile`
+    overrides settings of the seed's drawn profile (e.g. {"granularity": "day"});
+    `profile.BASE_PROFILE.as_dict()` gives the plain world of typical KZT amounts."""
     start = start or DEFAULT_START
     if start.tzinfo is None:
         raise GenerateError("start must carry a time zone")
@@ -102,11 +108,12 @@ def generate_world(
         minimal=minimal,
     )
     spec.validate()
+    prof = draw_profile(seed).with_overrides(profile)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
 
-    plans = plan_schemes(spec)
+    plans = plan_schemes(spec, prof)
     log.info("planned %d schemes, %d new fraud accounts", len(plans), fraud_totals(plans).accounts)
     pop = build_population(spec, plans)
     tel = build_telecom(spec, pop, plans)
@@ -115,12 +122,15 @@ def generate_world(
     finalise(spec, pop, tel)
 
     victims = fo.victims.take()
+    victims["cents"] = prof.scale_cents(victims["cents"], fraud=True)
     incidents, lists, labels, known = _reports(spec, pop, tel, plans, fo, victims)
     strings = tables.Strings(spec, pop, tel)
-    rows, n_fraud_tx = _write_feeds(out, spec, pop, tel, fo, strings, incidents, lists, progress)
+    rows, n_fraud_tx = _write_feeds(
+        out, spec, prof, pop, tel, fo, strings, incidents, lists, progress
+    )
     truth_rows = _write_truth(out, pop, strings, plans, labels, known, victims)
     truth_rows["fraud_transfers"] = n_fraud_tx
-    manifest = _manifest(spec, plans, pop, rows, truth_rows, labels, victims)
+    manifest = _manifest(spec, prof, plans, pop, rows, truth_rows, labels, victims)
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     (out / "truth" / "manifest.json").write_text(text)
     log.info("world written to %s: %s", out, rows)
@@ -138,7 +148,7 @@ def _reports(
     """Incidents, list entries, every truth label and when each became known."""
     labels = fo.labels.take()
     incidents = reporting.make_incidents(spec, pop, plans, victims)
-    lists = reporting.make_lists(spec, pop, tel, labels, incidents)
+    lists = reporting.make_lists(spec, pop, tel, plans, labels, incidents)
     if spec.minimal:  # a bank without telecom data keeps lists of accounts and persons
         lists = B.select(lists, lists["kind"] <= B.EK_PERSON)
     vic = truth.victim_labels(victims)
@@ -159,6 +169,7 @@ def _reports(
 def _write_feeds(
     out: Path,
     spec: WorldSpec,
+    prof: WorldProfile,
     pop: Population,
     tel: Telecom,
     fo: FraudOut,
@@ -175,7 +186,9 @@ def _write_feeds(
     try:
         order = np.argsort(pop.acc_opened, kind="stable")
         for lo in range(0, len(order), CHUNK):
-            w["accounts"].write(tables.accounts_batch(pop, s, order[lo : lo + CHUNK]))
+            batch = tables.accounts_batch(pop, s, order[lo : lo + CHUNK])
+            batch["opened_at"] = prof.stamp(batch["opened_at"])
+            w["accounts"].write(batch)
         if not spec.minimal:
             used = np.flatnonzero(tel.dev_used)
             used = used[np.argsort(tel.dev_first_seen[used], kind="stable")]
@@ -186,7 +199,7 @@ def _write_feeds(
                 w["phones"].write(
                     tables.phones_batch(s, sims, lo, min(lo + CHUNK, len(sims["at"])))
                 )
-        _stream_days(spec, pop, tel, fo, s, w, ftx, progress)
+        _stream_days(spec, prof, pop, tel, fo, s, w, ftx, progress)
         if not spec.minimal:
             w["incidents"].write(tables.incidents_batch(s, incidents))
         w["list_entries"].write(tables.lists_batch(pop, s, lists))
@@ -198,6 +211,7 @@ def _write_feeds(
 
 def _stream_days(
     spec: WorldSpec,
+    prof: WorldProfile,
     pop: Population,
     tel: Telecom,
     fo: FraudOut,
@@ -206,7 +220,7 @@ def _stream_days(
     ftx: FeedWriter,
     progress: bool,
 ) -> None:
-    ix = legit.build_index(spec, pop)
+    ix = legit.build_index(spec, pop, prof.activity)
     ftr = _sorted_cols(fo.tx.take(), spec, pop)
     flog = flc = None
     if not spec.minimal:
@@ -218,13 +232,17 @@ def _stream_days(
     for day in tqdm(range(spec.days), desc="days", unit="day", disable=not progress):
         t0, t1 = spec.start_ts + day * DAY_S, spec.start_ts + (day + 1) * DAY_S
         cols = _merge(legit.legit_transfers(spec, pop, ix, day), ftr, t0, t1)
+        # the export's view: this world's amount scale and time stamps (order is kept)
+        cols["cents"] = prof.scale_cents(cols["cents"], cols["scheme"] >= 0)
+        cols["at"] = prof.stamp(cols["at"])
         batch = tables.transfers_batch(pop, s, cols, next_id["tx"])
         w["transfers"].write(batch)
         fr = cols["scheme"] >= 0
         ftx.write({"tx_id": batch["tx_id"][fr], "scheme_id": sid[cols["scheme"][fr]]})
         next_id["tx"] += len(cols["at"])
         if flog is not None and flc is not None:
-            lc = _merge(legit_activity.legit_logins(spec, pop, tel, lcdf, day), flog, t0, t1)
+            day_logins = legit_activity.legit_logins(spec, pop, tel, lcdf, day, prof.activity)
+            lc = _merge(day_logins, flog, t0, t1)
             w["logins"].write(tables.logins_batch(s, lc, next_id["ls"]))
             next_id["ls"] += len(lc["at"])
             cc = _merge(legit_activity.legit_calls(spec, pop, tel, pcdf, day), flc, t0, t1)
@@ -258,6 +276,7 @@ def _write_truth(
 
 def _manifest(
     spec: WorldSpec,
+    prof: WorldProfile,
     plans: list[SchemePlan],
     pop: Population,
     rows: dict[str, int],
@@ -286,4 +305,6 @@ def _manifest(
         "victims": int((victims["role"] == B.ROLE["victim"]).sum()),
         "payers": int((victims["role"] == B.ROLE["payer"]).sum()),
         "persons": pop.n_persons,
+        "profile": prof.as_dict(),
+        "unreported_schemes": [p.scheme_id for p in plans if not p.reported],
     }

@@ -1,5 +1,8 @@
 """The synthetic world generator: determinism, validity of every row against the feed
-contract, referential integrity, and the fraud signatures the detectors rely on."""
+contract, referential integrity, the fraud signatures the detectors rely on, and the
+per-seed profile (amount scale, time granularity, activity, ring sizes, unreported
+schemes). Assertions read the world's own profile from its manifest: none relies on the
+constants one seed happens to draw."""
 
 from __future__ import annotations
 
@@ -14,11 +17,23 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from neo4j import Driver
 
+from fraudgraph.pseudonym import Pseudonymiser
 from graph_loader import fields as F
 from graph_loader.generate import GenerateError, generate_world
 from graph_loader.generate import identifiers as ids
+from graph_loader.generate.config import DAY_S, TZ_OFFSET_S, WorldSpec
+from graph_loader.generate.plan import plan_schemes
+from graph_loader.generate.profile import (
+    BASE_PROFILE,
+    GRANULARITIES,
+    MAX_CENTS,
+    WorldProfile,
+    draw_profile,
+)
 from graph_loader.generate.writer import FEEDS, MINIMAL_FEEDS
+from graph_loader.load import load_directory
 
 SMALL = 2_000  # the smallest world: enough for determinism and format checks
 TYPES = ("phone_fraud", "fake_investment", "dropper", "gambling", "drugs")
@@ -188,10 +203,15 @@ def test_every_row_is_valid_and_references_resolve(world: tuple[Path, dict]) -> 
 
 
 def test_fraud_rate_is_realistic(world: tuple[Path, dict]) -> None:
+    """Within the range every profile can draw: ring size and density, scheme rate and
+    activity each move these shares by at most a few times."""
     _, m = world
-    assert 0.01 <= m["fraud_accounts"] / m["accounts"] <= 0.03
-    assert 0.01 <= m["victims"] / m["accounts"] <= 0.05
-    assert 8 <= m["feeds"]["transfers"] / m["accounts"] <= 20
+    p = m["profile"]
+    fraud_share = m["fraud_accounts"] / m["accounts"]
+    rings = p["ring_scale"] * p["ring_density"] * p["scheme_rate"]
+    assert 0.005 <= fraud_share / rings <= 0.03
+    assert 0.005 <= m["victims"] / m["accounts"] / (p["ring_scale"] * p["scheme_rate"]) <= 0.05
+    assert 7 <= m["feeds"]["transfers"] / m["accounts"] / p["activity"] <= 20
 
 
 # --- truth -----------------------------------------------------------------------------
@@ -262,7 +282,12 @@ def test_phone_fraud_mules_pass_money_through_within_an_hour(
         if r["from_iban"] in mules:
             outflow[r["from_iban"]].append(ts(r["at"]))
     assert first_in
-    quick = sum(any(0 < o - t <= 3600 for o in outflow[m]) for m, t in first_in.items())
+    # a coarse export stamps the in- and the outflow alike: within one step of each other
+    gran = GRANULARITIES[world[1]["profile"]["granularity"]]
+    lo = 0 if gran > 1 else 1
+    quick = sum(
+        any(lo <= o - t <= max(3600, gran) for o in outflow[m]) for m, t in first_in.items()
+    )
     assert quick / len(first_in) > 0.8
 
 
@@ -342,3 +367,161 @@ def test_manifest_written_and_parameters_checked(small: Path, tmp_path: Path) ->
         generate_world(tmp_path / "bad", 10, seed=1, progress=False)
     with pytest.raises(GenerateError):
         generate_world(tmp_path / "bad", SMALL, seed=1, fmt="xlsx", progress=False)
+
+
+# --- the world's profile ------------------------------------------------------------------
+
+
+def test_profiles_vary_by_seed_and_are_pure() -> None:
+    profiles = [draw_profile(seed) for seed in range(40)]
+    assert profiles == [draw_profile(seed) for seed in range(40)]
+    scales = [p.amount_scale for p in profiles]
+    assert max(scales) / min(scales) >= 100, "amount scales span orders of magnitude"
+    assert {p.granularity for p in profiles} == set(GRANULARITIES)
+    for dial in ("fraud_amount_ratio", "activity", "ring_scale", "ring_density", "scheme_rate"):
+        values = [getattr(p, dial) for p in profiles]
+        assert max(values) / min(values) >= 1.5, dial
+    assert all(0 < p.unreported_share < 1 for p in profiles)
+    assert len({p.unreported_share for p in profiles}) > 30
+
+
+def test_manifest_records_the_seeds_profile(small: Path, world: tuple[Path, dict]) -> None:
+    manifest = json.loads((small / "truth" / "manifest.json").read_text())
+    assert manifest["profile"] == draw_profile(3).as_dict()
+    assert world[1]["profile"] == draw_profile(11).as_dict()
+    assert manifest["profile"] != world[1]["profile"]
+
+
+def test_ring_sizes_follow_the_profile() -> None:
+    """Planning is pure and cheap: compare ring sizes of a 100k world across profiles."""
+    spec = WorldSpec(accounts=100_000, seed=9)
+
+    def plans(**dials: float) -> tuple[float, float, int]:
+        ps = plan_schemes(spec, BASE_PROFILE.with_overrides(dials))
+        victims = sum(p.victims for p in ps)
+        return victims / len(ps), sum(sum(p.roles.values()) for p in ps) / victims, len(ps)
+
+    v_small, _, _ = plans(ring_scale=0.5)
+    v_big, _, _ = plans(ring_scale=2.0)
+    assert 2.5 <= v_big / v_small <= 5.5
+    _, sparse, _ = plans(ring_density=0.5)
+    _, dense, _ = plans(ring_density=2.0)
+    assert 2.5 <= dense / sparse <= 5.5
+    assert plans(scheme_rate=2.0)[2] > 1.5 * plans(scheme_rate=0.5)[2]
+    sizes = [len(plan_schemes(WorldSpec(100_000, seed), draw_profile(seed))) for seed in range(8)]
+    totals = [
+        sum(p.victims for p in plan_schemes(WorldSpec(100_000, seed), draw_profile(seed)))
+        for seed in range(8)
+    ]
+    assert len(set(sizes)) > 1 and max(totals) / min(totals) >= 1.5
+
+
+def _legit_amounts(d: Path) -> np.ndarray:
+    """Everyday in-app payments (P2P, bills, own accounts): their mix does not depend on
+    activity, unlike the overall median, where monthly salaries weigh more in a quiet
+    world."""
+    fraud = {r["tx_id"] for r in rows(d / "truth" / "fraud_transfers.csv")}
+    return np.array(
+        [
+            float(r["amount_kzt"])
+            for r in rows(d / "transfers.csv")
+            if r["tx_id"] not in fraud and r["channel"] == "app"
+        ]
+    )
+
+
+def test_amounts_follow_the_profiles_scale(small: Path, world: tuple[Path, dict]) -> None:
+    """Raw medians differ as the two seeds' scales do; divided by the scale they agree."""
+    d, m = world
+    small_m = json.loads((small / "truth" / "manifest.json").read_text())
+    med_small, med_world = np.median(_legit_amounts(small)), np.median(_legit_amounts(d))
+    norm = (med_world / m["profile"]["amount_scale"]) / (
+        med_small / small_m["profile"]["amount_scale"]
+    )
+    assert 0.6 <= norm <= 1.6
+    scales = m["profile"]["amount_scale"] / small_m["profile"]["amount_scale"]
+    assert (med_world / med_small > 1) == (scales > 1)
+
+
+def test_scaled_amounts_stay_within_the_feed_contract() -> None:
+    huge = WorldProfile(amount_scale=1000.0, fraud_amount_ratio=1000.0)
+    cents = np.array([1, 100, 5_000_000_000_000], dtype=np.int64)
+    out = huge.scale_cents(cents, fraud=True)
+    assert out.max() == MAX_CENTS and out.min() >= 1
+    tiny = WorldProfile(amount_scale=0.001, fraud_amount_ratio=0.001)
+    assert tiny.scale_cents(cents, fraud=np.array([True, False, True])).min() == 1
+    assert BASE_PROFILE.scale_cents(cents, fraud=True).tolist() == cents.tolist()
+
+
+def test_stamps_floor_to_the_local_granularity() -> None:
+    rng = np.random.default_rng(1)
+    at = np.sort(rng.integers(1_700_000_000, 1_800_000_000, 1_000))
+    for name, step in GRANULARITIES.items():
+        out = WorldProfile(granularity=name).stamp(at)
+        assert np.all(out <= at) and np.all(at - out < step)
+        assert np.all(np.diff(out) >= 0), "order is kept"
+        assert np.all((out + TZ_OFFSET_S) % step == 0)
+
+
+def test_profile_overrides_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(GenerateError, match="unknown profile setting"):
+        generate_world(tmp_path / "bad", SMALL, seed=1, progress=False, profile={"x": 1})
+    with pytest.raises(GenerateError, match="granularity"):
+        generate_world(
+            tmp_path / "bad", SMALL, seed=1, progress=False, profile={"granularity": "week"}
+        )
+    with pytest.raises(GenerateError, match="amount_scale"):
+        draw_profile(1).with_overrides({"amount_scale": 0.0})
+
+
+def test_unreported_schemes_are_hidden_truth(world: tuple[Path, dict], truth: dict) -> None:
+    d, m = world
+    hidden = set(m["unreported_schemes"])
+    assert hidden and hidden < {s["scheme_id"] for s in truth["schemes"]}
+    members = [e for e in truth["entities"] if e["scheme_id"] in hidden and e["is_fraud"] == "1"]
+    assert {e["entity_kind"] for e in members} >= {"account", "person"}
+    assert all(not e["known_at"] for e in members)
+    member_ids = {e["entity_id"] for e in members}
+    hidden_victims = {
+        e["entity_id"]
+        for e in truth["entities"]
+        if e["scheme_id"] in hidden and e["is_fraud"] == "0"
+    }
+    for r in rows(d / "incidents.csv"):
+        named = {r["victim_iban"], *r["beneficiary_ibans"].split(";")}
+        if r["caller_phone"]:
+            named.add(r["caller_phone"])
+        assert not named & member_ids and r["victim_iban"] not in hidden_victims
+    listed = {e["entity_id"] for e in rows(d / "list_entries.csv")}
+    assert not listed & member_ids
+    # the reported schemes still are: their members get named
+    seen = [e for e in truth["entities"] if e["scheme_id"] not in hidden and e["is_fraud"] == "1"]
+    assert any(e["known_at"] for e in seen)
+
+
+def test_day_granular_world_loads(
+    graph: Driver, db: str, pseudo: Pseudonymiser, tmp_path: Path
+) -> None:
+    """A batch export stamped to the day: every transfer and opening at local midnight,
+    still valid for the loader, every row loaded."""
+    d = tmp_path / "daily"
+    m = generate_world(
+        d, SMALL, seed=4, minimal=True, progress=False, profile={"granularity": "day"}
+    )
+    assert m["profile"]["granularity"] == "day"
+    stamps = [ts(r["at"]) for r in rows(d / "transfers.csv")]
+    stamps += [ts(r["opened_at"]) for r in rows(d / "accounts.csv")]
+    assert all((t + TZ_OFFSET_S) % DAY_S == 0 for t in stamps)
+    assert len({t for t in stamps}) > 30
+    rep = load_directory(
+        graph, db, d, pseudo, rejects_path=tmp_path / "rejects.csv", progress=False
+    )
+    assert rep.rejected == 0 and rep.loaded == rep.read
+    recs, _, _ = graph.execute_query(
+        "MATCH ()-[t:TRANSFERRED]->() "
+        "RETURN count(t) AS n, sum(CASE WHEN (t.ts + $tz) % $day = 0 THEN 1 ELSE 0 END) AS mid",
+        tz=TZ_OFFSET_S,
+        day=DAY_S,
+        database_=db,
+    )
+    assert recs[0]["n"] == recs[0]["mid"] == m["feeds"]["transfers"]
