@@ -49,4 +49,28 @@ class ApiConfig(BaseSettings):
     trace_max_edges: int = Field(5000, ge=10)
     # Neo4j connection pool of the async driver.
     max_pool: int = Field(100, ge=1)
+    # Largest request body; larger ones are refused (413) before they are read, and no
+    # body is read before the key is checked (api/guard.py).
+    max_body_bytes: int = Field(256 * 1024, ge=1024)
+    # During an outage a request fails within the driver's connect (1 s) and connection
+    # acquisition (`neo4j_acquire_s`) timeouts: 503 + Retry-After at once. Every graph
+    # round trip is also bounded as a whole by `neo4j_timeout_s` (then 503): the backstop
+    # for a server that accepts connections but does not answer. It leaves room for a
+    # query's first planning on a cold server.
+    neo4j_acquire_s: float = Field(1.5, gt=0)
+    neo4j_timeout_s: float = Field(5.0, gt=0)
+    # Per-key rate limits (requests/s sustained, burst): the check (and screening), the
+    # identifier lookup (it turns raw identifiers into pseudonyms: kept slow), the rest.
+    rate_check_per_s: float = Field(2000.0, gt=0)
+    rate_check_burst: float = Field(4000.0, ge=1)
+    rate_lookup_per_s: float = Field(2.0, gt=0)
+    rate_lookup_burst: float = Field(30.0, ge=1)
+    rate_default_per_s: float = Field(50.0, gt=0)
+    rate_default_burst: float = Field(200.0, ge=1)
+    # Identical error lines logged at most this often (seconds) per message; the rest are
+    # counted and the count is logged with the next one.
+    error_log_interval_s: float = Field(10.0, ge=0)
+    # Weight of an incident's beneficiary at another bank than the reporter, until the
+    # AFC confirms the incident (POST /v1/incidents/{id}/confirm).
+    unconfirmed_foreign_seed_weight: float = Field(0.3, ge=0, le=1)
     check: CheckThresholds = Field(default_factory=CheckThresholds)

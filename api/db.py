@@ -2,10 +2,15 @@
 
 Driver errors that mean "Neo4j is not there right now" become Unavailable (503 with
 Retry-After); the driver reconnects by itself, so the API recovers without a restart.
+Every round trip is bounded (`timeout_s`): during an outage a request answers 503 within
+its budget instead of waiting on a connection attempt, and the driver's own connect and
+acquisition timeouts are below that budget, so that no request queues behind a dead
+connection once Neo4j is back.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any, TypeVar
@@ -43,14 +48,18 @@ def cypher(name: str) -> str:
     return statement(f"api/{name}")
 
 
-def make_async_driver(settings: Settings, *, max_pool: int = 100) -> AsyncDriver:
+def make_async_driver(settings: Settings, *, max_pool: int = 100,
+                      timeout_s: float = 1.5) -> AsyncDriver:
     uri, user, password = credentials(settings)
     return AsyncGraphDatabase.driver(
         uri,
         auth=(user, password),
         max_connection_pool_size=max_pool,
-        connection_acquisition_timeout=5.0,
-        connection_timeout=2.0,
+        connection_acquisition_timeout=timeout_s,
+        connection_timeout=min(1.0, timeout_s),
+        # A pooled connection idle for a while is probed before use: after a restart the
+        # old ones are found dead at once rather than by a failed query each.
+        liveness_check_timeout=2.0,
         # A request must fail fast (503) while Neo4j is down rather than hang in retries.
         max_transaction_retry_time=1.0,
         notifications_min_severity="OFF",
@@ -60,10 +69,12 @@ def make_async_driver(settings: Settings, *, max_pool: int = 100) -> AsyncDriver
 class Graph:
     """Reads and writes through the app's driver; maps outages to Unavailable."""
 
-    def __init__(self, driver: AsyncDriver, database: str, *, retry_after_s: int = 5) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, *, retry_after_s: int = 5,
+                 timeout_s: float | None = None) -> None:
         self.driver = driver
         self.database = database
         self.retry_after_s = retry_after_s
+        self.timeout_s = timeout_s
 
     def _unavailable(self, e: BaseException) -> Unavailable:
         return Unavailable(f"the graph database is not reachable ({type(e).__name__}); "
@@ -72,11 +83,16 @@ class Graph:
     async def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """One auto-commit read: no driver-side retries, so an outage answers 503 at
         once instead of after a retry back-off (the caller may retry; reads are safe)."""
-        try:
+        async def run() -> list[dict[str, Any]]:
             async with self.driver.session(database=self.database,
                                            default_access_mode=READ_ACCESS) as session:
                 result = await session.run(query, params)
                 return [r.data() async for r in result]
+
+        try:
+            return await asyncio.wait_for(run(), self.timeout_s)
+        except TimeoutError as e:
+            raise self._unavailable(e) from e
         except UNAVAILABLE_ERRORS as e:
             raise self._unavailable(e) from e
 
@@ -86,9 +102,16 @@ class Graph:
 
     async def write(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work` in one managed write transaction (retried on transient errors)."""
-        try:
+        async def run() -> T:
             async with self.driver.session(database=self.database) as session:
                 return await session.execute_write(work)
+
+        # A write gets twice the budget: it may retry once on a transient error.
+        try:
+            return await asyncio.wait_for(
+                run(), None if self.timeout_s is None else 2 * self.timeout_s + 1.0)
+        except TimeoutError as e:
+            raise self._unavailable(e) from e
         except UNAVAILABLE_ERRORS as e:
             raise self._unavailable(e) from e
 
