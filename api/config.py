@@ -58,7 +58,7 @@ class ApiConfig(BaseSettings):
     # for a server that accepts connections but does not answer. It leaves room for a
     # query's first planning on a cold server.
     neo4j_acquire_s: float = Field(1.5, gt=0)
-    neo4j_timeout_s: float = Field(5.0, gt=0)
+    neo4j_timeout_s: float = Field(10.0, gt=0)
     # Per-key rate limits (requests/s sustained, burst): the check (and screening), the
     # identifier lookup (it turns raw identifiers into pseudonyms: kept slow), the rest.
     rate_check_per_s: float = Field(2000.0, gt=0)
