@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from neo4j import AsyncDriver
+from neo4j import AsyncDriver, Driver
 
 from api import problems
 from api.audit import AuditLog
@@ -37,6 +37,7 @@ from api.routes import (
     screen,
 )
 from api.ui import mount_ui
+from fraudgraph.db import make_driver
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
 
@@ -72,7 +73,10 @@ def create_app(
 ) -> FastAPI:
     """The API app. Nothing connects until the app starts (lifespan)."""
     config = config or ApiConfig()
-    audit = AuditLog(config.audit_dir or settings.var_dir / "audit")
+    def audit_connect() -> tuple[Driver, str]:
+        return make_driver(settings, max_pool=2), settings.neo4j_database
+
+    audit = AuditLog(audit_connect, config.audit_dir)
     metrics = Metrics()
     def factory(s: Settings, max_pool: int) -> AsyncDriver:
         if driver_factory is not None:

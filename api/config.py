@@ -39,7 +39,8 @@ class ApiConfig(BaseSettings):
     # Seconds a key lookup stays cached: the hot path pays no DB round trip for auth;
     # a revocation through the CLI takes effect within this time.
     key_cache_ttl_s: float = Field(30.0, ge=0)
-    # None: <var_dir>/audit.
+    # The audit trail is a hash chain in Neo4j (api/audit.py). Set, each process also
+    # writes its events to <audit_dir>/audit-YYYY-MM-DD.jsonl (a local copy).
     audit_dir: Path | None = None
     # Returned as Retry-After with every 503.
     retry_after_s: int = Field(5, ge=1)

@@ -22,7 +22,9 @@ router = APIRouter(prefix="/v1", tags=["keys"])
 @router.get("/keys", response_model=list[KeyOut], summary="API keys (never the secrets)",
             dependencies=[Depends(require("keys"))])
 async def list_keys(request: Request) -> Any:
-    return await deps.graph(request).read(cypher("key_list"))
+    rows = await deps.graph(request).read(cypher("key_list"))
+    deps.audit_detail(request, keys=[r["id"] for r in rows])
+    return rows
 
 
 @router.post("/keys", response_model=KeyCreated, status_code=201,

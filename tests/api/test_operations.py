@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -117,3 +118,36 @@ def test_audit_lines_for_every_request_without_raw_identifiers(api: Api) -> None
     text = "\n".join(f.read_text() for f in files)
     assert IBAN["mule1"] not in text
     assert api.keys.kaspi not in text
+
+
+def test_every_read_records_what_it_read_in_the_shared_trail(
+        api: Api, neo4j_driver: Any, settings: Settings) -> None:
+    from api.audit import verify
+
+    api.risk("account", IBAN["mule1"], who="kaspi")
+    api.get("/v1/clusters")
+    api.get("/v1/clusters/cl-1")
+    api.get("/v1/lists/grey")
+    api.post("/v1/queries/timeline", json={"params": {"id": IBAN["mule2"]}})
+    api.get("/v1/incidents/inc-1/trace", who="halyk")
+    api.client.app.state.audit.flush()  # type: ignore[attr-defined]
+    recs, _, _ = neo4j_driver.execute_query(
+        "MATCH (e:AuditEvent) RETURN e.body AS body ORDER BY e.seq",
+        database_=settings.neo4j_database)
+    events = [json.loads(r["body"]) for r in recs]
+    by_route: dict[str, dict[str, Any]] = {}
+    for e in events:
+        if e.get("detail"):
+            by_route[e["route"]] = e["detail"]
+    mule1, mule2 = api.pseudo("account", IBAN["mule1"]), api.pseudo("account", IBAN["mule2"])
+    assert by_route["/v1/entities/lookup"]["entity"] == mule1
+    assert mule2 in by_route["/v1/entities/lookup"]["evidence"]
+    assert by_route["/v1/clusters"]["clusters"] and "query" in by_route["/v1/clusters"]
+    assert by_route["/v1/clusters/{cluster_id}"]["cluster"] == "cl-1"
+    assert by_route["/v1/lists/{list_name}"]["list"] == "grey"
+    assert "le-grey-person" in by_route["/v1/lists/{list_name}"]["entries"]
+    assert by_route["/v1/queries/{name}"]["params"]["id"] == mule2
+    assert by_route["/v1/incidents/{incident_id}/trace"]["incident"] == "inc-1"
+    text = "\n".join(r["body"] for r in recs)
+    assert IBAN["mule1"] not in text and IBAN["mule2"] not in text
+    assert verify(neo4j_driver, settings.neo4j_database).ok
