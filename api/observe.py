@@ -9,6 +9,7 @@ interval with a count of those left out, not once per request."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -24,13 +25,15 @@ from api.metrics import Metrics
 UNMATCHED = "<unmatched>"
 log = logging.getLogger(__name__)
 # Loggers that repeat themselves while Neo4j is away.
-_NOISY = ("neo4j", "neo4j.io", "neo4j.pool", "api", "api.problems", "api.observe",
-          "api.audit", "uvicorn.error")
+_NOISY = ("neo4j", "neo4j.io", "neo4j.pool", "neo4j.session", "api", "api.db",
+          "api.problems", "api.observe", "api.audit", "uvicorn.error")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 class ErrorLogThrottle(logging.Filter):
-    """Lets one record per (logger, message template) through per `interval_s`; the next
-    one that passes says how many were left out."""
+    """Lets one record per (logger, message) through per `interval_s`, numbers in the
+    message not counting (the driver formats its retry delays into the text); the next one
+    that passes says how many were left out."""
 
     def __init__(self, interval_s: float) -> None:
         super().__init__()
@@ -41,7 +44,7 @@ class ErrorLogThrottle(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING or self.interval_s <= 0:
             return True
-        key = (record.name, str(record.msg))
+        key = (record.name, _NUMBER.sub("#", str(record.msg))[:200])
         now = time.monotonic()
         with self._lock:
             last, dropped = self._seen.get(key, (-1e18, 0))
