@@ -91,7 +91,8 @@ def create_app(
         graph = Graph(driver, settings.neo4j_database, retry_after_s=config.retry_after_s,
                       timeout_s=config.neo4j_timeout_s)
         app.state.graph = graph
-        app.state.keys = KeyCache(graph, config.key_cache_ttl_s)
+        app.state.keys = KeyCache(graph, config.key_cache_ttl_s,
+                                  budget_s=config.check_timeout_s)
         audit.start()
         # Everything built so far (FastAPI, pydantic, torch, the driver) lives as long as
         # the process. Frozen, the cyclic collector stops rescanning it: a full collection

@@ -48,9 +48,11 @@ _NEGATIVE_TTL_S = 5.0
 class KeyCache:
     """hash(key) -> Principal (or None for unknown/revoked), kept for a short while."""
 
-    def __init__(self, graph: Graph, ttl_s: float, max_entries: int = 10_000) -> None:
+    def __init__(self, graph: Graph, ttl_s: float, max_entries: int = 10_000,
+                 budget_s: float | None = None) -> None:
         self.graph = graph
         self.ttl_s = ttl_s
+        self.budget_s = budget_s
         self.max_entries = max_entries
         self._entries: dict[str, tuple[Principal | None, float]] = {}
 
@@ -62,7 +64,7 @@ class KeyCache:
         hit = self._entries.get(h)
         if hit is not None and hit[1] > now:
             return hit[0]
-        row = await self.graph.read_one(cypher("key_lookup"), hash=h)
+        row = await self.graph.read_one(cypher("key_lookup"), budget_s=self.budget_s, hash=h)
         principal = None
         if row is not None and not row["revoked"]:
             principal = Principal(key_id=row["id"], role=row["role"], bank=row["bank"])

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j.exceptions import (
+    ClientError,
     ConnectionAcquisitionTimeoutError,
     DatabaseUnavailable,
     ServiceUnavailable,
@@ -40,6 +41,16 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     GraphUnavailableError,
     ConnectionError,
 )
+
+
+# Client errors that are the server going away mid-transaction (shutting down, or the
+# transaction terminated by it), not a fault of the request.
+_GOING_AWAY = frozenset({"Neo.ClientError.Transaction.LockClientStopped",
+                         "Neo.ClientError.Transaction.Terminated"})
+
+
+def going_away(e: BaseException) -> bool:
+    return isinstance(e, ClientError) and e.code in _GOING_AWAY
 
 
 @cache
@@ -80,9 +91,11 @@ class Graph:
         return Unavailable(f"the graph database is not reachable ({type(e).__name__}); "
                            "retry later", retry_after_s=self.retry_after_s)
 
-    async def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    async def read(self, query: str, *, budget_s: float | None = None,
+                   **params: Any) -> list[dict[str, Any]]:
         """One auto-commit read: no driver-side retries, so an outage answers 503 at
-        once instead of after a retry back-off (the caller may retry; reads are safe)."""
+        once instead of after a retry back-off (the caller may retry; reads are safe).
+        `budget_s`: this read's own bound (the check's is shorter than the default)."""
         async def run() -> list[dict[str, Any]]:
             async with self.driver.session(database=self.database,
                                            default_access_mode=READ_ACCESS) as session:
@@ -90,14 +103,19 @@ class Graph:
                 return [r.data() async for r in result]
 
         try:
-            return await asyncio.wait_for(run(), self.timeout_s)
+            return await asyncio.wait_for(run(), budget_s or self.timeout_s)
         except TimeoutError as e:
             raise self._unavailable(e) from e
         except UNAVAILABLE_ERRORS as e:
             raise self._unavailable(e) from e
+        except ClientError as e:
+            if going_away(e):
+                raise self._unavailable(e) from e
+            raise
 
-    async def read_one(self, query: str, **params: Any) -> dict[str, Any] | None:
-        rows = await self.read(query, **params)
+    async def read_one(self, query: str, *, budget_s: float | None = None,
+                       **params: Any) -> dict[str, Any] | None:
+        rows = await self.read(query, budget_s=budget_s, **params)
         return rows[0] if rows else None
 
     async def write(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
@@ -114,9 +132,13 @@ class Graph:
             raise self._unavailable(e) from e
         except UNAVAILABLE_ERRORS as e:
             raise self._unavailable(e) from e
+        except ClientError as e:
+            if going_away(e):
+                raise self._unavailable(e) from e
+            raise
 
-    async def ping(self) -> None:
-        await self.read("RETURN 1 AS ok")
+    async def ping(self, budget_s: float | None = None) -> None:
+        await self.read("RETURN 1 AS ok", budget_s=budget_s)
 
 
 async def tx_rows(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:

@@ -64,8 +64,9 @@ async def owners(graph: Graph, ids: Iterable[str]) -> dict[str, Owner]:
             by_kind[k].add(i)  # type: ignore[index]
     if not any(by_kind.values()):
         return {}
-    rows = await graph.read(cypher("entity_owners"),
-                            **{f"{k}s": sorted(v) for k, v in by_kind.items()})
+    rows = await graph.read(cypher("entity_owners"), accounts=sorted(by_kind["account"]),
+                            persons=sorted(by_kind["person"]), phones=sorted(by_kind["phone"]),
+                            devices=sorted(by_kind["device"]))
     out: dict[str, Owner] = {}
     for r in rows:
         band = r.get("band") or band_of(number(r.get("risk")))

@@ -47,7 +47,8 @@ async def check(request: Request, body: CheckRequest,
         raise Unprocessable("at: must lie between 1990 and tomorrow", field="at")
     t = deps.config(request).check
     row = await deps.graph(request).read_one(
-        cypher("check"), payer=payer, payee=payee, device=device, phone=phone, at=at,
+        cypher("check"), budget_s=deps.config(request).check_timeout_s, payer=payer,
+        payee=payee, device=device, phone=phone, at=at,
         sim_window=t.sim_change_window_s, inbound_window=t.inbound_window_s) or {}
     row["device_given"] = device is not None
     scope = Scope.of(principal)

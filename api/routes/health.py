@@ -31,7 +31,7 @@ async def ready(request: Request) -> Any:
     info = await to_thread.run_sync(deps.engine(request).info)
     m = deps.metrics(request)
     try:
-        await deps.graph(request).ping()
+        await deps.graph(request).ping(deps.config(request).check_timeout_s)
         neo4j = "ok"
     except Unavailable:
         neo4j = "unavailable"
