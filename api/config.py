@@ -53,12 +53,12 @@ class ApiConfig(BaseSettings):
     # Largest request body; larger ones are refused (413) before they are read, and no
     # body is read before the key is checked (api/guard.py).
     max_body_bytes: int = Field(256 * 1024, ge=1024)
-    # During an outage a request fails within the driver's connect (1 s) and connection
-    # acquisition (`neo4j_acquire_s`) timeouts: 503 + Retry-After at once. Every graph
-    # round trip is also bounded as a whole by `neo4j_timeout_s` (then 503): the backstop
-    # for a server that accepts connections but does not answer. It leaves room for a
-    # query's first planning on a cold server.
-    neo4j_acquire_s: float = Field(1.5, gt=0)
+    # The driver's connection acquisition timeout: long enough for a connection to a
+    # just-restarted, slow server to be opened and authenticated (cut shorter, every
+    # attempt is abandoned and the API never gets back in). Every graph round trip is
+    # bounded as a whole by `neo4j_timeout_s` (then 503): room for a query's first
+    # planning on a cold server.
+    neo4j_acquire_s: float = Field(5.0, gt=0)
     neo4j_timeout_s: float = Field(10.0, gt=0)
     # The check's own bound (its one read, and the key look-up of a key not in the cache),
     # and /ready's probe: a load balancer and a paying customer do not wait 10 s.
