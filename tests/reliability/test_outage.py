@@ -50,7 +50,7 @@ def free_port() -> int:
 @pytest.fixture
 def base_url(world: Keys, settings: Settings, tmp_path: Path) -> Iterator[str]:  # noqa: F811
     app = create_app(settings, config=ApiConfig(audit_dir=tmp_path / "audit",
-                                                retry_after_s=2))
+                                                retry_after_s=2, check_timeout_s=2.0))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
