@@ -10,22 +10,35 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from neo4j import AsyncDriver
+from neo4j import AsyncDriver, Driver
 
 from api import problems
 from api.audit import AuditLog
 from api.auth import KeyCache
 from api.config import ApiConfig
 from api.db import Graph, make_async_driver
+from api.guard import GuardMiddleware
 from api.metrics import Metrics
 from api.models.common import Problem
-from api.observe import ObserveMiddleware
+from api.observe import ObserveMiddleware, throttle_error_logs
 from api.problems import COMMON_RESPONSES
 from api.querylib import QueryCatalogue, default_catalogue
+from api.ratelimit import Rate, RateLimiter
 from api.risk import RiskEngine, StoredRiskEngine
 from api.routes import casework as casework_routes
-from api.routes import check, clusters, entities, health, incidents, keys, lists, queries
+from api.routes import (
+    check,
+    clusters,
+    entities,
+    health,
+    incidents,
+    keys,
+    lists,
+    queries,
+    screen,
+)
 from api.ui import mount_ui
+from fraudgraph.db import make_driver
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
 
@@ -40,15 +53,15 @@ Authenticate with `Authorization: Bearer <key>` or `X-API-Key: <key>` (keys come
 bands of other banks' customers without evidence), `afc_analyst` (everything but
 administration), `admin` (everything, including lists and keys).
 
-Identifiers may be sent raw (IBAN, IIN, phone, device id) or as pseudonyms; raw ones are
-pseudonymised on entry. Responses carry pseudonyms only. Errors are
-`application/problem+json`; 503 (with Retry-After) means the graph database is
-unreachable and the request may be retried.
+Identifiers may be sent raw (IBAN, IIN, phone, device id) or as pseudonyms, raw ones in
+request bodies only (never in an address: `POST /v1/entities/lookup`); they are
+pseudonymised on entry. Responses carry pseudonyms only. A bank sees full evidence only
+about its own customers: another bank's customer appears as "an account at another
+bank" with its band. Errors are `application/problem+json`; 503 (with Retry-After)
+means the graph database is unreachable and the request may be retried; 429 (with
+Retry-After) that this key's rate limit is reached; 413 that the body is too large.
+`/health`, `/ready` and `/metrics` need no key.
 """
-
-
-def _default_driver(settings: Settings, max_pool: int) -> AsyncDriver:
-    return make_async_driver(settings, max_pool=max_pool)
 
 
 def create_app(
@@ -61,16 +74,26 @@ def create_app(
 ) -> FastAPI:
     """The API app. Nothing connects until the app starts (lifespan)."""
     config = config or ApiConfig()
-    audit = AuditLog(config.audit_dir or settings.var_dir / "audit")
+    def audit_connect() -> tuple[Driver, str]:
+        return make_driver(settings, max_pool=2), settings.neo4j_database
+
+    audit = AuditLog(audit_connect, config.audit_dir)
     metrics = Metrics()
-    factory = driver_factory or _default_driver
+    def factory(s: Settings, max_pool: int) -> AsyncDriver:
+        if driver_factory is not None:
+            return driver_factory(s, max_pool)
+        return make_async_driver(s, max_pool=max_pool, timeout_s=config.neo4j_acquire_s)
+
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        throttle_error_logs(config.error_log_interval_s)
         driver = factory(settings, config.max_pool)
-        graph = Graph(driver, settings.neo4j_database, retry_after_s=config.retry_after_s)
+        graph = Graph(driver, settings.neo4j_database, retry_after_s=config.retry_after_s,
+                      timeout_s=config.neo4j_timeout_s)
         app.state.graph = graph
-        app.state.keys = KeyCache(graph, config.key_cache_ttl_s)
+        app.state.keys = KeyCache(graph, config.key_cache_ttl_s,
+                                  budget_s=config.check_timeout_s)
         audit.start()
         # Everything built so far (FastAPI, pydantic, torch, the driver) lives as long as
         # the process. Frozen, the cyclic collector stops rescanning it: a full collection
@@ -90,8 +113,8 @@ def create_app(
         title="fraudgraph AFC API", version="1.0.0", description=DESCRIPTION,
         lifespan=lifespan,
         openapi_tags=[{"name": n} for n in (
-            "check", "entities", "clusters", "incidents", "lists", "queries", "keys",
-            "operations", *casework_routes.TAGS)],
+            "check", "screening", "entities", "clusters", "incidents", "lists", "queries",
+            "keys", "operations", *casework_routes.TAGS)],
     )
     app.state.settings = settings
     app.state.config = config
@@ -101,11 +124,16 @@ def create_app(
     app.state.audit = audit
     app.state.metrics = metrics
     app.state.retry_after_s = config.retry_after_s
+    app.state.limiter = RateLimiter({
+        "check": Rate(config.rate_check_per_s, config.rate_check_burst),
+        "lookup": Rate(config.rate_lookup_per_s, config.rate_lookup_burst),
+        "default": Rate(config.rate_default_per_s, config.rate_default_burst)})
     problems.install(app)
+    # Added innermost first: Observe (request id, metrics, audit) sees what Guard refuses.
+    app.add_middleware(GuardMiddleware, max_body_bytes=config.max_body_bytes)
     app.add_middleware(ObserveMiddleware, audit=audit, metrics=metrics)
-    app.include_router(health.public)
-    for module in (health, check, entities, clusters, incidents, lists, queries, keys,
-                   *casework_routes.MODULES):
+    for module in (health, check, screen, entities, clusters, incidents, lists, queries,
+                   keys, *casework_routes.MODULES):
         app.include_router(module.router, responses=COMMON_RESPONSES)
     _add_problem_schema(app)
     mount_ui(app)

@@ -26,17 +26,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "risk": frozenset({"bank", "afc_analyst", "admin"}),
     "incidents:create": frozenset({"bank", "afc_analyst", "admin"}),
     "incidents:trace": frozenset({"bank", "afc_analyst", "admin"}),
+    "incidents:retract": frozenset({"bank", "afc_analyst", "admin"}),
+    "incidents:confirm": frozenset({"afc_analyst", "admin"}),
+    "screen": frozenset({"bank", "afc_analyst", "admin"}),
+    "reidentify": frozenset({"admin"}),
     "clusters": frozenset({"afc_analyst", "admin"}),
     "lists:read": frozenset({"afc_analyst", "admin"}),
     "lists:write": frozenset({"admin"}),
     "queries": frozenset({"afc_analyst", "admin"}),
     "keys": frozenset({"admin"}),
-    "ready": frozenset({"bank", "afc_analyst", "admin"}),
     "ops": frozenset({"afc_analyst", "admin"}),
     # casework: banks read alerts about their own customers; AFC analysts work them.
     "alerts:read": frozenset({"bank", "afc_analyst", "admin"}),
     "cases": frozenset({"afc_analyst", "admin"}),
+    # Any valid key (the workbench's who-am-i); /ready itself needs none.
+    "ready": frozenset({"bank", "afc_analyst", "admin"}),
 }
+# The rate-limit class of each permission (api/ratelimit.py); others are "default".
+RATE_CLASS = {"check": "check", "screen": "check"}
 MAX_TOKEN_LEN = 256
 _NEGATIVE_TTL_S = 5.0
 
@@ -44,9 +51,11 @@ _NEGATIVE_TTL_S = 5.0
 class KeyCache:
     """hash(key) -> Principal (or None for unknown/revoked), kept for a short while."""
 
-    def __init__(self, graph: Graph, ttl_s: float, max_entries: int = 10_000) -> None:
+    def __init__(self, graph: Graph, ttl_s: float, max_entries: int = 10_000,
+                 budget_s: float | None = None) -> None:
         self.graph = graph
         self.ttl_s = ttl_s
+        self.budget_s = budget_s
         self.max_entries = max_entries
         self._entries: dict[str, tuple[Principal | None, float]] = {}
 
@@ -58,7 +67,7 @@ class KeyCache:
         hit = self._entries.get(h)
         if hit is not None and hit[1] > now:
             return hit[0]
-        row = await self.graph.read_one(cypher("key_lookup"), hash=h)
+        row = await self.graph.read_one(cypher("key_lookup"), budget_s=self.budget_s, hash=h)
         principal = None
         if row is not None and not row["revoked"]:
             principal = Principal(key_id=row["id"], role=row["role"], bank=row["bank"])
@@ -80,9 +89,12 @@ _bearer = HTTPBearer(auto_error=False, description="API key as a bearer token")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
 
 
-def require(permission: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that authenticates the caller and checks one permission."""
+def require(permission: str, *, rate: str | None = None
+            ) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that authenticates the caller, checks one permission and spends one
+    token of the key's rate limit (class `rate`, else the permission's class)."""
     allowed = PERMISSIONS[permission]
+    rate_class = rate or RATE_CLASS.get(permission, "default")
 
     async def dependency(
         request: Request,
@@ -100,14 +112,10 @@ def require(permission: str) -> Callable[..., Awaitable[Principal]]:
         if principal.role not in allowed:
             raise Forbidden(f"role '{principal.role}' may not use this endpoint "
                             f"(needs permission '{permission}')")
+        limiter = getattr(request.app.state, "limiter", None)
+        if limiter is not None:
+            limiter.take(principal.key_id, rate_class)
         return principal
 
     return dependency
 
-
-def sees_full_detail(principal: Principal, account_bank: str | None) -> bool:
-    """Whether the caller may see evidence and reasons about an account: AFC roles
-    always, a bank only for accounts held at that bank."""
-    if principal.role != "bank":
-        return True
-    return account_bank is not None and account_bank == principal.bank

@@ -1,4 +1,5 @@
-"""CLI commands of the api package: `fraudgraph serve` and `fraudgraph keys ...`."""
+"""CLI commands of the api package: `fraudgraph serve`, `fraudgraph keys ...` and
+`fraudgraph audit verify`."""
 
 from __future__ import annotations
 
@@ -96,3 +97,24 @@ def register(app: typer.Typer) -> None:
             if not revoke_key(driver, s.neo4j_database, key_id):
                 raise typer.BadParameter(f"no key {key_id}")
         typer.echo(f"revoked {key_id}")
+
+    audit_app = typer.Typer(no_args_is_help=True, help="The API's audit trail")
+    app.add_typer(audit_app, name="audit")
+
+    @audit_app.command("verify")
+    def audit_verify() -> None:
+        """Recompute the audit trail's hash chain; exit 1 when it was tampered with.
+        Prints the head (sequence number and hash): note it outside fraudgraph, so that a
+        rewrite of the whole chain shows too."""
+        from api.audit import verify
+        from fraudgraph.db import open_driver
+        from fraudgraph.settings import load_settings
+
+        s = load_settings()
+        with open_driver(s) as driver:
+            report = verify(driver, s.neo4j_database)
+        typer.echo(json.dumps({"ok": report.ok, "events": report.events,
+                               "head_seq": report.head_seq, "head_hash": report.head_hash,
+                               "problems": report.problems}))
+        if not report.ok:
+            raise typer.Exit(1)

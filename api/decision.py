@@ -23,6 +23,12 @@ Rule, in order of precedence:
 
 Missing facts (unknown payer, no device given) are "no evidence", never a penalty,
 except an unknown payee, which is weak evidence on its own.
+
+A bank asking about another bank's payee (api/routes/check.py) gets the rule applied to
+the payee's band floor instead of its risk (api/visibility.band_floor): the hard rules
+are band thresholds, so they decide the same; only where session signals combine near a
+threshold can its decision be one step milder than the AFC's view of the same payment.
+That is the price of a score that cannot be solved for the hidden risk.
 """
 
 from __future__ import annotations

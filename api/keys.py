@@ -45,17 +45,31 @@ def new_token() -> tuple[str, str]:
 
 
 def validate_role_bank(role: str, bank: str | None) -> tuple[str, str | None]:
-    """A bank key must name its bank; AFC roles may name one (e.g. an analyst seconded)."""
+    """A bank key must name its bank; an analyst may name one (seconded from it); an
+    admin key is the AFC's own and names none (a bank-bound admin would hold every
+    bank's evidence under one bank's name). Whether the bank exists is `bank_known`."""
     if role not in ROLES:
         raise Unprocessable(f"role must be one of: {', '.join(ROLES)}", field="role")
     if bank is None or bank == "":
         if role == "bank":
             raise Unprocessable("a key of role 'bank' needs a bank code", field="bank")
         return role, None
+    if role == "admin":
+        raise Unprocessable("an admin key belongs to the AFC, not to a bank: no bank code",
+                            field="bank")
     try:
         return role, F.bank_code(bank)
     except FieldError as e:
         raise Unprocessable(str(e), field="bank") from None
+
+
+UNKNOWN_BANK = "unknown bank code: no participant bank {bank} is loaded (banks feed)"
+
+
+def bank_known(driver: Driver, database: str, bank: str) -> bool:
+    recs, _, _ = driver.execute_query(cypher("bank_exists"), {"bank": bank},
+                                      database_=database, routing_="r")
+    return bool(recs and recs[0]["known"])
 
 
 def key_params(role: str, bank: str | None, created_by: str) -> tuple[str, dict[str, Any]]:
@@ -79,6 +93,8 @@ def create_key(driver: Driver, database: str, role: str, bank: str | None,
     for stmt in schema_statements():
         driver.execute_query(stmt, database_=database)
     token, params = key_params(role, bank, created_by)
+    if params["bank"] is not None and not bank_known(driver, database, params["bank"]):
+        raise Unprocessable(UNKNOWN_BANK.format(bank=params["bank"]), field="bank")
     driver.execute_query(cypher("key_create"), params, database_=database)
     return params["id"], token
 

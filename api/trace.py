@@ -15,6 +15,7 @@ Invariant: start total = held total + cashed-out total.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,3 +118,36 @@ def start_lots(incident: dict[str, Any], beneficiaries: list[str],
     ts = int(occurred) if occurred is not None else int(incident.get("reported_ts") or 0) - window_s
     share = amount / len(beneficiaries)
     return [(b, share, ts, "reported") for b in sorted(beneficiaries)]
+
+
+def scope_trace(trace: dict[str, Any], visible: Callable[[str], bool]) -> dict[str, Any]:
+    """A trace response as a bank may see it: accounts for which `visible` is false are
+    "at another bank" (no pseudonym, no bank); a transfer with such an end keeps its hop,
+    amounts and time only (no transaction id, channel or interbank flag: those are the
+    other bank's ledger). Totals are unchanged: they are the victim's money."""
+
+    def acc(a: str | None) -> str | None:
+        return a if a is None or visible(a) else None
+
+    hops = []
+    for h in trace["hops"]:
+        edges = []
+        for e in h["edges"]:
+            if visible(e["src"]) and visible(e["dst"]):
+                edges.append(e)
+                continue
+            edges.append({"hop": e["hop"], "tx_id": None, "src": acc(e["src"]),
+                          "dst": acc(e["dst"]), "ts": e["ts"], "amount_kzt": e["amount_kzt"],
+                          "traced_kzt": e["traced_kzt"], "channel": None, "interbank": None,
+                          "cash_out": e["cash_out"], "at_other_bank": True})
+        hops.append({**h, "edges": edges})
+    holders = [h if visible(h["account"]) else
+               {**h, "account": None, "bank": None, "at_other_bank": True}
+               for h in trace["holders"]]
+    cash_outs = [c if visible(c["account"]) else
+                 {**c, "account": None, "tx_id": None, "at_other_bank": True}
+                 for c in trace["cash_outs"]]
+    start = [s if visible(s["account"]) else {**s, "account": None, "at_other_bank": True}
+             for s in trace["start"]]
+    return {**trace, "start": start, "hops": hops, "holders": holders,
+            "cash_outs": cash_outs}

@@ -45,7 +45,8 @@ sys.path.insert(0, str(REPO))
 from api.keys import create_key
 from fraudgraph.db import make_driver
 from fraudgraph.neo4j_server import Neo4jServer
-from fraudgraph.settings import Settings
+from fraudgraph.pseudonym import Pseudonymiser
+from fraudgraph.settings import DEFAULT_PSEUDONYM_KEY, Settings
 
 log = logging.getLogger("bench.api_service")
 WORLDS = REPO / "var" / "worlds"
@@ -107,7 +108,11 @@ def ensure_loaded(settings: Settings, world: Path) -> dict[str, Any]:
             log.info("loaded in %.0f s", time.monotonic() - t0)
             driver.execute_query("MERGE (m:Meta {key: 'bench-api-world'}) SET m.world = $w",
                                  w=str(world.resolve()))
-        key_id, token = create_key(driver, settings.neo4j_database, "bank", "BENCH", "bench")
+        # An AFC key: the checks' payers are every bank's customers (a bank key may check
+        # only its own, api/visibility.py), as in transaction anti-fraud at the national
+        # payment system; the check's work is the same for either role.
+        key_id, token = create_key(driver, settings.neo4j_database, "afc_analyst", None,
+                                   "bench")
         _, ops_token = create_key(driver, settings.neo4j_database, "afc_analyst", None, "bench")
         counts, _, _ = driver.execute_query(
             "CALL () { MATCH (a:Account) RETURN count(a) AS accounts } "
@@ -160,11 +165,16 @@ def build_requests(world: Path, n: int, rng: random.Random) -> tuple[list[bytes]
         body = {"payer_account": payer, "payee_account": payee,
                 "amount_kzt": round(rng.lognormvariate(10, 1.2), 2), "device_id": device,
                 "phone": rng.choice(numbers) if rng.random() < 0.5 else None,
-                "channel": "app", "interbank": rng.random() < 0.3, "at": at.isoformat()}
+                "at": at.isoformat()}
         if payee == payer:
             continue
         bodies.append(json.dumps({k: v for k, v in body.items() if v is not None}).encode())
-    risk_ids = [rng.choice(accounts) for _ in range(2000)] + black[:200]
+    # Pseudonyms: an address never carries a raw identifier (POST /v1/entities/lookup
+    # takes raw ones, rate-limited per key).
+    # The bench API and loader run with env_for's environment: the default key.
+    pseudo = Pseudonymiser(DEFAULT_PSEUDONYM_KEY)
+    risk_ids = [pseudo("account", a)
+                for a in [rng.choice(accounts) for _ in range(2000)] + black[:200]]
     rng.shuffle(risk_ids)
     return bodies, risk_ids
 
@@ -173,7 +183,10 @@ def start_api(settings: Settings, port: int, workers: int) -> subprocess.Popen[b
     cmd = [sys.executable, "-m", "uvicorn", "api.server:app_from_env", "--factory",
            "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
            "--log-level", "warning", "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env_for(settings))
+    # The bench measures capacity, not the per-key rate limits.
+    env = {**env_for(settings), **{f"FRAUDGRAPH_API_RATE_{c}_{x}": "1000000"
+                                   for c in ("CHECK", "DEFAULT") for x in ("PER_S", "BURST")}}
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -10,12 +10,16 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from api.models.common import EXAMPLE_IBAN_PAYEE, EXAMPLE_IBAN_PAYER
 from graph_loader.fields import MAX_AMOUNT_KZT
 
-Channel = Literal["app", "web", "atm", "pos", "branch", "qr", "ussd"]
-
 
 class CheckRequest(BaseModel):
     """One payment about to be made. Identifiers may be raw (IBAN, phone, device id) or
-    pseudonyms; raw ones are pseudonymised on entry and never stored or logged."""
+    pseudonyms; raw ones are pseudonymised on entry and never stored or logged.
+
+    There is no `channel` or `interbank` field (there were, accepted and never used):
+    whether the payment is interbank follows from the two accounts' banks in the graph,
+    which a caller cannot misstate, and no rule of the check depends on the channel, so
+    a field that changed nothing would only mislead an integrator. Sending either is a
+    422 (unknown field)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "payer_account": EXAMPLE_IBAN_PAYER,
@@ -23,8 +27,6 @@ class CheckRequest(BaseModel):
         "amount_kzt": 250000,
         "device_id": "a1b2c3d4-android-fp",
         "phone": "+7 701 123 45 67",
-        "channel": "app",
-        "interbank": True,
         "at": "2026-03-14T09:26:53+05:00",
     }]})
 
@@ -37,8 +39,6 @@ class CheckRequest(BaseModel):
                                   description="the session's device fingerprint or dev_...")
     phone: str | None = Field(None, min_length=1, max_length=40,
                               description="the payer's phone in this session or pho_...")
-    channel: Channel = "app"
-    interbank: bool = False
     at: AwareDatetime | None = Field(None, description="payment time (default: now)")
 
 

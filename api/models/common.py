@@ -15,7 +15,12 @@ EXAMPLE_ACC = "acc_3f9c0a1b2c3d4e5f60718293a4b5c6d7"
 
 class EntityRef(BaseModel):
     kind: str = Field(description="account, person, phone, device, incident, list_entry, ...")
-    id: str = Field(description="pseudonym (acc_/per_/pho_/dev_) or the node's own id")
+    id: str | None = Field(description="pseudonym (acc_/per_/pho_/dev_) or the node's own "
+                                       "id; null for another bank's customer")
+    at_other_bank: bool | None = Field(None, description="true: another bank's customer, "
+                                                         "shown by its band only")
+    band: str | None = Field(None, description="the band of another bank's customer")
+    text: str | None = Field(None, examples=["an account at another bank"])
 
 
 class PathOut(BaseModel):

@@ -44,27 +44,48 @@ class IncidentCreated(BaseModel):
     caller: str | None = None
     reported_ts: int
     seeds_updated: int = Field(description="entities whose risk the engine updated")
+    confirmed: bool = Field(True, description="false while beneficiaries at other banks "
+                                              "await the AFC's confirmation")
+    pending_confirmation: list[str] = Field(
+        default_factory=list, description="beneficiaries at other banks seeded at a "
+                                          "reduced weight until the AFC confirms")
+
+
+class IncidentRetractIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500, description="why it is retracted")
+
+
+class IncidentState(BaseModel):
+    id: str
+    confirmed: bool
+    retracted: bool
+    seeds: list[str] = Field(description="accounts whose seed was confirmed or withdrawn")
 
 
 class TraceStart(BaseModel):
-    account: str
+    account: str | None = Field(description="null: an account at another bank")
     kzt: float
     ts: int
+    at_other_bank: bool | None = None
     source: str = Field(description="'transfer' (victim's transfers found) or 'reported' "
                                     "(incident amount split over the beneficiaries)")
 
 
 class TraceEdge(BaseModel):
     hop: int
-    tx_id: str
-    src: str
-    dst: str
+    tx_id: str | None = Field(description="null when an end is at another bank")
+    src: str | None = Field(description="null: an account at another bank")
+    dst: str | None = Field(description="null: an account at another bank")
     ts: int
     amount_kzt: float
     traced_kzt: float = Field(description="part of this transfer that is the victim's money")
     channel: str | None = None
     interbank: bool | None = None
     cash_out: bool
+    at_other_bank: bool | None = Field(None, description="an end is another bank's customer: "
+                                                         "amount and time only")
 
 
 class TraceHop(BaseModel):
@@ -74,7 +95,8 @@ class TraceHop(BaseModel):
 
 
 class Holder(BaseModel):
-    account: str
+    account: str | None = Field(description="null: an account at another bank")
+    at_other_bank: bool | None = None
     bank: str | None = None
     held_kzt: float
     since_ts: int
@@ -83,8 +105,9 @@ class Holder(BaseModel):
 
 
 class CashOut(BaseModel):
-    account: str
-    tx_id: str
+    account: str | None
+    tx_id: str | None
+    at_other_bank: bool | None = None
     ts: int
     kzt: float
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,8 +20,21 @@ class RiskReason(BaseModel):
 
 class SeedOut(BaseModel):
     kind: str
-    id: str
+    id: str | None = Field(description="null for another bank's customer")
     contribution: float
+    at_other_bank: bool | None = None
+    band: str | None = None
+
+
+class LookupIn(BaseModel):
+    """An entity named by its raw identifier (IBAN, IIN, phone, device id) or pseudonym:
+    in the body, never in the address."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"kind": "person", "id": "900101300101"}]})
+
+    kind: Literal["account", "person", "phone", "device"]
+    id: str = Field(min_length=1, max_length=128)
 
 
 class RiskResponse(BaseModel):

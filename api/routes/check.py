@@ -1,20 +1,27 @@
 """POST /v1/check: the pre-payment check (the hot path: one read query, no auth round
-trip thanks to the key cache, audit and metrics off the request's critical path)."""
+trip thanks to the key cache, audit and metrics off the request's critical path).
+
+Scope (api/visibility.py): a bank checks payments of its own customers only (a payer the
+graph knows at another bank: 403). About a payee at another bank it learns the decision
+and the reason codes, and a score computed from the payee's band, not its risk, so that
+the noisy-OR cannot be solved for the hidden risk."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from api import deps
-from api.auth import require, sees_full_detail
+from api.auth import require
 from api.db import cypher
 from api.decision import decide, facts_from_row
-from api.errors import Unprocessable
+from api.errors import Forbidden, Unprocessable
 from api.keys import Principal
 from api.models.check import CheckReason, CheckRequest, CheckResponse
+from api.visibility import Scope, band_floor
 
 router = APIRouter(prefix="/v1", tags=["check"])
 _MIN_TS = int(datetime(1990, 1, 1, tzinfo=UTC).timestamp())
@@ -40,13 +47,22 @@ async def check(request: Request, body: CheckRequest,
         raise Unprocessable("at: must lie between 1990 and tomorrow", field="at")
     t = deps.config(request).check
     row = await deps.graph(request).read_one(
-        cypher("check"), payer=payer, payee=payee, device=device, phone=phone, at=at,
+        cypher("check"), budget_s=deps.config(request).check_timeout_s, payer=payer,
+        payee=payee, device=device, phone=phone, at=at,
         sim_window=t.sim_change_window_s, inbound_window=t.inbound_window_s) or {}
     row["device_given"] = device is not None
+    scope = Scope.of(principal)
+    if row.get("payer_known") and not scope.sees([row.get("payer_bank")]):
+        deps.audit_detail(request, payer=payer, payee=payee, refused="payer_at_other_bank")
+        raise Forbidden(f"a key of bank {principal.bank} checks payments of its own "
+                        "customers only: the payer account is held at another bank")
     facts = facts_from_row(row)
     # A bank learns the decision and the codes about another bank's customer, not the
-    # evidence behind them (list entry ids, scores).
-    evidence = sees_full_detail(principal, facts.payee_bank)
+    # evidence behind them (list entry ids, scores): the payee's risk enters the score
+    # as its band's lower bound.
+    evidence = scope.sees([facts.payee_bank])
+    if not evidence:
+        facts = dataclasses.replace(facts, payee_risk=band_floor(facts.payee_risk))
     verdict = decide(facts, body.amount_kzt, at, t, payee_evidence=evidence)
     deps.metrics(request).decisions.labels(verdict.decision).inc()
     deps.audit_detail(request, payer=payer, payee=payee, decision=verdict.decision)

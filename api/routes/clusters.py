@@ -30,8 +30,11 @@ async def list_clusters(
     row = await deps.graph(request).read_one(
         cypher("clusters_list"), scheme=scheme, min_size=min_size, sort=sort, limit=limit,
         offset=offset) or {"total": 0, "items": []}
-    return {"items": [summary(c) for c in row["items"]], "total": row["total"],
-            "limit": limit, "offset": offset}
+    items = [summary(c) for c in row["items"]]
+    deps.audit_detail(request, clusters=[c["id"] for c in items],
+                      query={"scheme": scheme, "min_size": min_size, "sort": sort,
+                             "limit": limit, "offset": offset})
+    return {"items": items, "total": row["total"], "limit": limit, "offset": offset}
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterDetail,
@@ -48,6 +51,7 @@ async def get_cluster(
         raise NotFound(f"no cluster {cluster_id}")
     members = row["members"]
     ids = [m["id"] for m in members]
+    deps.audit_detail(request, cluster=cluster_id, members=ids)
     links = await g.read_one(cypher("cluster_links"), ids=ids) or {}
     return {
         "cluster": summary(row["cluster"]),
@@ -72,5 +76,7 @@ async def emerging(
     rows = await deps.graph(request).read(cypher("schemes_emerging"), limit=limit,
                                           min_score=min_score)
     scored = [(number(r["score"]), r["cluster"]) for r in rows]
+    deps.audit_detail(request, clusters=[str(c.get("id")) for _, c in scored],
+                      query={"limit": limit, "min_score": min_score})
     return {"items": [{"rank": i + 1, "score": s, "cluster": summary(c)}
                       for i, (s, c) in enumerate(x for x in scored if x[0] is not None)]}

@@ -1,4 +1,12 @@
-"""POST /v1/incidents (a new fraud report) and GET /v1/incidents/{id}/trace."""
+"""POST /v1/incidents (a new fraud report), its confirmation and retraction, and
+GET /v1/incidents/{id}/trace.
+
+A bank reports for its own customer (the victim must be held at the caller's bank).
+Its beneficiaries at other banks seed at a reduced weight
+(ApiConfig.unconfirmed_foreign_seed_weight) until the AFC confirms the incident, so one
+bank alone cannot raise another bank's customer to full risk. A retracted incident is
+no evidence any more and its seeds are withdrawn. A bank's trace shows hops through
+other banks' customers as "at another bank", with amount and time only."""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Body, Depends, Path, Request
 from neo4j import AsyncManagedTransaction
 
 from api import deps
@@ -14,8 +22,16 @@ from api.auth import require
 from api.db import cypher, tx_rows
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.keys import Principal
-from api.models.incidents import IncidentCreated, IncidentIn, TraceResponse
-from api.trace import Edge, allocate, start_lots
+from api.models.incidents import (
+    IncidentCreated,
+    IncidentIn,
+    IncidentRetractIn,
+    IncidentState,
+    TraceResponse,
+)
+from api.trace import Edge, allocate, scope_trace, start_lots
+from api.visibility import Scope
+from fraudgraph.pseudonym import scrub_text
 from gnn.propagation.config import DEFAULT_SEED_WEIGHTS
 from graph_loader.feeds import RowRejected, ShapeContext, incidents
 from graph_loader.load import cypher as loader_cypher
@@ -65,16 +81,90 @@ async def create_incident(request: Request, body: IncidentIn,
         if any(b not in known for b in row["beneficiaries"]):
             raise Unprocessable("beneficiary_ibans: refers to an account that is not loaded",
                                 field="beneficiary_ibans")
+        del pending[:]  # a managed transaction may run more than once
+        bank_of = {b["id"]: b["bank"] for b in check["banks"]}
+        if not scope.sees([bank_of.get(row["victim"])]):
+            raise Forbidden(f"a key of bank {principal.bank} reports incidents of its own "
+                            "customers only: the victim account is held at another bank")
+        pending.extend(b for b in row["beneficiaries"] if not scope.sees([bank_of.get(b)]))
         await (await tx.run(loader_cypher("incidents"), rows=[row])).consume()
+        await (await tx.run(cypher("incident_pending"), id=row["id"], by=principal.key_id,
+                            pending=pending, weight=reduced)).consume()
 
+    scope = Scope.of(principal)
+    reduced = deps.config(request).unconfirmed_foreign_seed_weight
+    pending: list[str] = []
     await deps.graph(request).write(work)
-    seeds = [("account", b, DEFAULT_SEED_WEIGHTS["beneficiary"]) for b in row["beneficiaries"]]
+    full = DEFAULT_SEED_WEIGHTS["beneficiary"]
+    weight = {b: reduced if b in pending else full for b in row["beneficiaries"]}
+    seeds = [("account", b, weight[b]) for b in row["beneficiaries"]]
     updated = await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
     deps.audit_detail(request, incident=row["id"], victim=row["victim"],
-                      beneficiaries=row["beneficiaries"])
+                      beneficiaries=row["beneficiaries"], pending=pending)
     return {"id": row["id"], "victim": row["victim"], "beneficiaries": row["beneficiaries"],
             "caller": row["caller"], "reported_ts": row["reported_ts"],
-            "seeds_updated": int(updated or 0)}
+            "seeds_updated": int(updated or 0), "confirmed": not pending,
+            "pending_confirmation": pending}
+
+
+@router.post("/incidents/{incident_id}/confirm", response_model=IncidentState,
+             summary="The AFC confirms an incident: its beneficiaries seed at full weight",
+             responses={404: {"description": "no such incident in force"}})
+async def confirm_incident(
+    request: Request, incident_id: str = Path(min_length=1, max_length=128),
+    principal: Principal = Depends(require("incidents:confirm")),
+) -> Any:
+    now = datetime.now(UTC).isoformat()
+
+    async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+        return await tx_rows(tx, cypher("incident_confirm"), id=incident_id, at=now,
+                             by=principal.key_id)
+
+    rows = await deps.graph(request).write(work)
+    if not rows:
+        raise NotFound(f"no incident {incident_id} in force")
+    confirmed = [str(b) for b in rows[0]["confirmed"]]
+    seeds = [("account", b, 1.0) for b in confirmed]
+    if seeds:
+        await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
+    deps.audit_detail(request, change="confirm_incident", incident=incident_id,
+                      accounts=confirmed)
+    return {"id": incident_id, "confirmed": True, "retracted": False, "seeds": confirmed}
+
+
+@router.post("/incidents/{incident_id}/retract", response_model=IncidentState,
+             summary="Retract an incident (its reporter or the AFC): no longer evidence, "
+                     "its seeds withdrawn",
+             responses={404: {"description": "no such incident in force"}})
+async def retract_incident(
+    request: Request, body: IncidentRetractIn = Body(),
+    incident_id: str = Path(min_length=1, max_length=128),
+    principal: Principal = Depends(require("incidents:retract")),
+) -> Any:
+    g = deps.graph(request)
+    head = await g.read_one(cypher("incident_head"), id=incident_id)
+    if head is None or head["retracted"]:
+        raise NotFound(f"no incident {incident_id} in force")
+    if principal.role == "bank" and head.get("reporter") != principal.bank:
+        raise Forbidden("a bank may retract only the incidents it reported")
+    why = scrub_text(body.reason.strip(), deps.pseudo(request))
+    now = datetime.now(UTC).isoformat()
+
+    async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+        return await tx_rows(tx, cypher("incident_retract"), id=incident_id, at=now,
+                             by=principal.key_id, reason=why)
+
+    rows = await g.write(work)
+    if not rows:
+        raise NotFound(f"no incident {incident_id} in force")
+    withdrawn = [str(b) for b in rows[0]["withdrawn"]]
+    seeds = [("account", b, 0.0) for b in withdrawn]
+    if seeds:
+        await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
+    deps.audit_detail(request, change="retract_incident", incident=incident_id,
+                      accounts=withdrawn)
+    return {"id": incident_id, "confirmed": bool(head["confirmed"]), "retracted": True,
+            "seeds": withdrawn}
 
 
 @router.get("/incidents/{incident_id}/trace", response_model=TraceResponse,
@@ -93,7 +183,6 @@ async def trace_incident(
     inc = head["incident"]
     if principal.role == "bank" and inc.get("reporter") != principal.bank:
         raise Forbidden("a bank may trace only the incidents it reported")
-    deps.audit_detail(request, incident=incident_id)
     start = start_lots(inc, head["beneficiaries"], head["paid"], cfg.trace_window_s)
     edges: dict[str, Edge] = {}
     truncated = False
@@ -122,9 +211,11 @@ async def trace_incident(
                 break
     res = allocate([(a, k, t) for a, k, t, _ in start], list(edges.values()),
                    cfg.trace_max_hops)
-    banks = {r["id"]: r["bank"] for r in await g.read(
-        cypher("account_banks"), ids=[h["account"] for h in res.holders])}
-    return {
+    ids = {h["account"] for h in res.holders} | {e.src for e in edges.values()} \
+        | {e.dst for e in edges.values()}
+    banks = {r["id"]: r["bank"] for r in await g.read(cypher("account_banks"), ids=sorted(ids))}
+    deps.audit_detail(request, incident=incident_id, accounts=sorted(ids))
+    out = {
         "incident": incident_id, "victim": head["victim"],
         "window_s": cfg.trace_window_s, "max_hops": cfg.trace_max_hops,
         "start": [{"account": a, "kzt": round(k, 2), "ts": t, "source": s}
@@ -137,3 +228,10 @@ async def trace_incident(
                    "held_kzt": res.held_kzt, "cashed_out_kzt": res.cashed_out_kzt},
         "truncated": truncated,
     }
+    scope = Scope.of(principal)
+    if scope.everything:
+        return out
+    # The reporter knows its victim and the beneficiaries it named; everyone else at
+    # another bank is "at another bank", with amount and time only.
+    told = {str(head["victim"]), *(str(b) for b in head["beneficiaries"])}
+    return scope_trace(out, lambda a: a in told or scope.sees([banks.get(a)]))

@@ -12,8 +12,8 @@ from neo4j import AsyncManagedTransaction
 from api import deps
 from api.auth import require
 from api.db import cypher, tx_rows
-from api.errors import NotFound
-from api.keys import Principal, key_params, schema_statements
+from api.errors import NotFound, Unprocessable
+from api.keys import UNKNOWN_BANK, Principal, key_params, schema_statements
 from api.models.admin import KeyCreated, KeyIn, KeyOut
 
 router = APIRouter(prefix="/v1", tags=["keys"])
@@ -22,7 +22,9 @@ router = APIRouter(prefix="/v1", tags=["keys"])
 @router.get("/keys", response_model=list[KeyOut], summary="API keys (never the secrets)",
             dependencies=[Depends(require("keys"))])
 async def list_keys(request: Request) -> Any:
-    return await deps.graph(request).read(cypher("key_list"))
+    rows = await deps.graph(request).read(cypher("key_list"))
+    deps.audit_detail(request, keys=[r["id"] for r in rows])
+    return rows
 
 
 @router.post("/keys", response_model=KeyCreated, status_code=201,
@@ -31,6 +33,10 @@ async def create_key(request: Request, body: KeyIn,
                      principal: Principal = Depends(require("keys"))) -> Any:
     token, params = key_params(body.role, body.bank, principal.key_id)
     g = deps.graph(request)
+    if params["bank"] is not None:
+        row = await g.read_one(cypher("bank_exists"), bank=params["bank"])
+        if not (row and row["known"]):
+            raise Unprocessable(UNKNOWN_BANK.format(bank=params["bank"]), field="bank")
     for stmt in schema_statements():
         # Schema statements cannot share a transaction with writes.
         async def ddl(tx: AsyncManagedTransaction, stmt: str = stmt) -> None:

@@ -60,8 +60,11 @@ async def get_list(
     row = await deps.graph(request).read_one(
         cypher("list_get"), list=list_name, all=include_inactive, now=now, limit=limit,
         offset=offset) or {"total": 0, "items": []}
-    return {"items": [entry_out(p, now) for p in row["items"]], "total": row["total"],
-            "limit": limit, "offset": offset}
+    items = [entry_out(p, now) for p in row["items"]]
+    deps.audit_detail(request, list=list_name, entries=[e["id"] for e in items],
+                      query={"include_inactive": include_inactive, "limit": limit,
+                             "offset": offset})
+    return {"items": items, "total": row["total"], "limit": limit, "offset": offset}
 
 
 @router.post("/lists/{list_name}", response_model=ListEntryOut, status_code=201,

@@ -40,7 +40,9 @@ async def run_query(request: Request, body: QueryRunIn,
                     ) -> Any:
     q = _catalogue(request).prepare(name, body.params, deps.pseudo(request))
     g = deps.graph(request)
-    deps.audit_detail(request, query=name)
+    # What was asked: the query and its validated parameters (raw identifiers among them
+    # are pseudonyms by now).
+    deps.audit_detail(request, query=name, params=to_plain(q.params))
 
     @unit_of_work(timeout=TIMEOUT_S)
     async def work(tx: AsyncManagedTransaction) -> tuple[list[dict[str, Any]], bool]:

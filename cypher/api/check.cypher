@@ -14,6 +14,7 @@ RETURN
   payee.risk AS payee_risk,
   payee.bank AS payee_bank,
   payer.risk AS payer_risk,
+  payer.bank AS payer_bank,
   coalesce([(le:ListEntry)-[:LISTS]->(payee)
             WHERE le.since_ts <= $at AND (le.until_ts IS NULL OR le.until_ts > $at)
               AND le.removed_at IS NULL

@@ -1,6 +1,7 @@
 // Black/grey-listed entities and incident beneficiaries within two hops of one entity,
 // as paths. Hubs (degree > $hub_degree, e.g. a merchant) are not expanded through: a
 // path via a supermarket says nothing, and expanding it would cost the whole store.
+// A retracted incident (POST /v1/incidents/{id}/retract) is no evidence.
 MATCH (e:$$LABEL$$ {id: $id})
 CALL (e) {
   MATCH (e)-[r1:TRANSFERRED|HOLDS|USED|HAS_PHONE|CALLED]-(x1)
@@ -14,7 +15,7 @@ CALL (e, x1) {
   WHERE x2 <> e AND x2 <> x1 AND COUNT { (x1)--() } <= $hub_degree
     AND (EXISTS { MATCH (le:ListEntry)-[:LISTS]->(x2)
                   WHERE le.since_ts <= $now AND (le.until_ts IS NULL OR le.until_ts > $now) }
-         OR EXISTS { (:Incident)-[:BENEFICIARY]->(x2) })
+         OR EXISTS { (i:Incident)-[:BENEFICIARY]->(x2) WHERE i.retracted_at IS NULL })
   WITH DISTINCT x2, type(r2) AS t2, startNode(r2) = x1 AS out2
   LIMIT $per_branch
   RETURN collect({x2: x2, t2: t2, out2: out2}) AS far
@@ -23,7 +24,7 @@ WITH e, x1, t1, out1, far,
      [(le:ListEntry)-[:LISTS]->(x1)
       WHERE le.since_ts <= $now AND (le.until_ts IS NULL OR le.until_ts > $now)
       | le {.id, .list}] AS lists1,
-     [(i:Incident)-[:BENEFICIARY]->(x1) | i.id][..3] AS inc1
+     [(i:Incident)-[:BENEFICIARY]->(x1) WHERE i.retracted_at IS NULL | i.id][..3] AS inc1
 WHERE size(lists1) > 0 OR size(inc1) > 0 OR size(far) > 0
 UNWIND (CASE WHEN size(lists1) > 0 OR size(inc1) > 0 THEN [null] ELSE [] END) + far AS hop2
 WITH x1, t1, out1, lists1, inc1, hop2, hop2.x2 AS x2
@@ -34,6 +35,7 @@ RETURN labels(x1)[0] AS k1, x1.id AS id1, t1, out1,
                   AND (le.until_ts IS NULL OR le.until_ts > $now) | le {.id, .list}], []) END
          AS lists,
        CASE WHEN x2 IS NULL THEN inc1
-            ELSE coalesce([(i:Incident)-[:BENEFICIARY]->(x2) | i.id][..3], []) END
+            ELSE coalesce([(i:Incident)-[:BENEFICIARY]->(x2) WHERE i.retracted_at IS NULL | i.id][..3],
+                     []) END
          AS incidents
 LIMIT $limit

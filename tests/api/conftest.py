@@ -58,6 +58,10 @@ class Api:
     def delete(self, url: str, who: str | None = "analyst", **kw: Any) -> httpx.Response:
         return self.call("DELETE", url, who, **kw)
 
+    def risk(self, kind: str, entity: str, who: str | None = "analyst") -> httpx.Response:
+        """The risk card of a raw identifier or pseudonym (POST /v1/entities/lookup)."""
+        return self.post("/v1/entities/lookup", who=who, json={"kind": kind, "id": entity})
+
 
 @pytest.fixture(scope="module")
 def world(neo4j_driver: Driver, settings: Settings, pseudo: Pseudonymiser,
@@ -83,6 +87,9 @@ def api(world: Keys, settings: Settings, pseudo: Pseudonymiser,
         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     audit_dir = tmp_path_factory.mktemp("audit")
     engine = StoredRiskEngine()
-    app = create_app(settings, config=ApiConfig(audit_dir=audit_dir), engine=engine)
+    # The identifier lookup's own limit (2/s, burst 30) is tested on its own app
+    # (tests/api/test_hardening.py); here one key makes every module's lookups.
+    app = create_app(settings, config=ApiConfig(audit_dir=audit_dir, rate_lookup_burst=1000),
+                     engine=engine)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Api(client, world, engine, audit_dir, pseudo)

@@ -1,4 +1,5 @@
-"""Keys and roles: 401 without a valid key everywhere but /health; what each role may do."""
+"""Keys and roles: 401 without a valid key everywhere but /health, /ready and /metrics;
+what each role may do."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ def all_operations(api: Api) -> list[tuple[str, str]]:
     return ops
 
 
-def test_every_endpoint_but_health_needs_a_valid_key(api: Api) -> None:
+def test_every_endpoint_but_health_ready_metrics_needs_a_valid_key(api: Api) -> None:
     ops = all_operations(api)
     assert len(ops) >= 18
     for method, url in ops:
-        if url == "/health":
+        if url in ("/health", "/ready", "/metrics"):
+            # A load balancer and a Prometheus scraper have no key.
             assert api.call(method, url, who=None).status_code == 200
             continue
         for headers in ({}, {"Authorization": "Bearer fgk_not-a-key"},
@@ -39,7 +41,7 @@ def test_every_endpoint_but_health_needs_a_valid_key(api: Api) -> None:
 
 
 def test_x_api_key_header_works_too(api: Api) -> None:
-    r = api.get("/ready", who=None, headers={"X-API-Key": api.keys.analyst})
+    r = api.get("/v1/clusters", who=None, headers={"X-API-Key": api.keys.analyst})
     assert r.status_code == 200
 
 
@@ -48,11 +50,13 @@ BANK_FORBIDDEN = [
     ("GET", "/v1/lists/black"), ("POST", "/v1/lists/grey"),
     ("DELETE", "/v1/lists/black/le-black-acc?reason=x"), ("GET", "/v1/queries"),
     ("POST", "/v1/queries/timeline"), ("GET", "/v1/keys"), ("POST", "/v1/keys"),
-    ("DELETE", "/v1/keys/key_x"), ("GET", "/metrics"),
+    ("DELETE", "/v1/keys/key_x"), ("POST", "/v1/reidentify"),
+    ("POST", "/v1/incidents/inc-1/confirm"),
 ]
 ANALYST_FORBIDDEN = [
     ("POST", "/v1/lists/grey"), ("DELETE", "/v1/lists/black/le-black-acc?reason=x"),
     ("GET", "/v1/keys"), ("POST", "/v1/keys"), ("DELETE", "/v1/keys/key_x"),
+    ("POST", "/v1/reidentify"),
 ]
 
 
@@ -70,19 +74,23 @@ def test_roles_are_enforced(api: Api, who: str, ops: list[tuple[str, str]]) -> N
 
 
 def test_bank_sees_evidence_only_for_its_own_customers(api: Api) -> None:
-    url = f"/v1/entities/account/{IBAN['mule1']}/risk"  # a KASPI account
+    url = f"/v1/entities/account/{api.pseudo('account', IBAN['mule1'])}/risk"  # at KASPI
     own = api.get(url, who="kaspi").json()
     other = api.get(url, who="halyk").json()
     full = api.get(url, who="analyst").json()
     assert own["restricted"] is False and own["reasons"] and own["risk"] == 0.7
-    assert own == full
+    # The same card as the AFC's, but its evidence at other banks is "at another bank"
+    # (tests/api/test_hostile_bank.py).
+    assert own["risk"] == full["risk"] and len(own["reasons"]) <= len(full["reasons"])
     assert other["restricted"] is True
     assert other["band"] == "high"
     assert other["risk"] is None and other["reasons"] == [] and other["paths"] == []
     assert other["prop_score"] is None and other["gnn_score"] is None
-    # Non-account entities are never "own" for a bank: band only.
-    person = api.get(f"/v1/entities/person/{api.pseudo('person', '850505400202')}/risk",
-                     who="kaspi").json()
+    # A person is own when they hold an account at the bank (p1 holds KASPI's mule1):
+    # KASPI sees their card, HALYK the band only.
+    url = f"/v1/entities/person/{api.pseudo('person', '850505400202')}/risk"
+    assert api.get(url, who="kaspi").json()["restricted"] is False
+    person = api.get(url, who="halyk").json()
     assert person["restricted"] is True and person["reasons"] == []
 
 
@@ -90,6 +98,17 @@ def test_bank_may_trace_only_its_own_incidents(api: Api) -> None:
     assert api.get("/v1/incidents/inc-1/trace", who="halyk").status_code == 200  # reporter
     r = api.get("/v1/incidents/inc-1/trace", who="kaspi")
     assert r.status_code == 403
+
+
+def test_key_admin_rejects_unknown_banks_and_bank_bound_admins(api: Api) -> None:
+    for body in ({"role": "bank", "bank": "NOSUCHBANK"}, {"role": "afc_analyst", "bank": "ZZZ"},
+                 {"role": "admin", "bank": "KASPI"}):
+        r = api.post("/v1/keys", who="admin", json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["errors"][0]["field"] == "bank"
+    assert not any(k.get("bank") in ("NOSUCHBANK", "ZZZ") or
+                   (k["role"] == "admin" and k.get("bank"))
+                   for k in api.get("/v1/keys", who="admin").json())
 
 
 def test_keys_admin_create_use_and_revoke(api: Api) -> None:
@@ -101,8 +120,8 @@ def test_keys_admin_create_use_and_revoke(api: Api) -> None:
     assert any(k["id"] == new["id"] for k in listed)
     assert all("key" not in k and "hash" not in k for k in listed)
     hdr = {"Authorization": f"Bearer {new['key']}"}
-    body = {"payer_account": IBAN["payer"], "payee_account": IBAN["payee"], "amount_kzt": 1,
-            "at": CHECK_AT}
+    body = {"payer_account": IBAN["mule3"], "payee_account": IBAN["payee"], "amount_kzt": 1,
+            "at": CHECK_AT}  # a FORTE payer
     assert api.post("/v1/check", who=None, headers=hdr, json=body).status_code == 200
     r = api.delete(f"/v1/keys/{new['id']}", who="admin")
     assert r.status_code == 200 and r.json()["revoked"] is True

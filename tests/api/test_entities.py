@@ -18,7 +18,7 @@ def codes(body: dict[str, Any]) -> list[str]:
 
 
 def test_account_with_stored_risk_and_reasons_with_paths(api: Api) -> None:
-    r = api.get(f"/v1/entities/account/{IBAN['mule1']}/risk")
+    r = api.risk("account", IBAN['mule1'])
     assert r.status_code == 200
     b = r.json()
     assert b["id"] == api.pseudo("account", IBAN["mule1"])
@@ -35,7 +35,7 @@ def test_account_with_stored_risk_and_reasons_with_paths(api: Api) -> None:
 
 
 def test_only_the_latest_detect_runs_signals_count(api: Api) -> None:
-    b = api.get(f"/v1/entities/account/{IBAN['mule3']}/risk").json()
+    b = api.risk("account", IBAN['mule3']).json()
     heur = [x for x in b["reasons"] if x["code"].startswith("HEURISTIC_")]
     assert [x["code"] for x in heur] == ["HEURISTIC_FAST_PASS_THROUGH"]
     assert heur[0]["evidence"] == {"tx": ["t4", "t5"]}
@@ -43,18 +43,18 @@ def test_only_the_latest_detect_runs_signals_count(api: Api) -> None:
 
 
 def test_black_listed_account_itself(api: Api) -> None:
-    b = api.get(f"/v1/entities/account/{IBAN['mule2']}/risk").json()
+    b = api.risk("account", IBAN['mule2']).json()
     assert b["band"] == "critical"
     assert codes(b)[0] == "BLACKLISTED"
 
 
 def test_other_kinds_raw_or_pseudonym(api: Api) -> None:
-    person = api.get(f"/v1/entities/person/{IIN['p5']}/risk").json()
+    person = api.risk("person", IIN['p5']).json()
     assert "GREYLISTED" in codes(person)
-    phone = api.get(f"/v1/entities/phone/{PHONE['caller']}/risk").json()
+    phone = api.risk("phone", PHONE['caller']).json()
     assert "INCIDENT_CALLER" in codes(phone)
     dev = api.pseudo("device", "dev-bad")
-    device = api.get(f"/v1/entities/device/{dev}/risk").json()
+    device = api.risk("device", dev).json()
     assert device["id"] == dev and "BLACKLISTED" in codes(device)
     # An entity without stored risk still answers; band and risk unknown.
     assert device["risk"] is None and device["band"] is None
@@ -63,13 +63,27 @@ def test_other_kinds_raw_or_pseudonym(api: Api) -> None:
 def test_unknown_entity_is_404_and_bad_ids_are_422(api: Api) -> None:
     from tests.graph_loader.conftest import kz_iban
 
-    r = api.get(f"/v1/entities/account/{kz_iban('999', 1)}/risk")
+    r = api.risk("account", kz_iban('999', 1))
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
-    assert api.get("/v1/entities/account/KZ00NOTANIBAN/risk").status_code == 422
+    assert api.risk("account", "KZ00NOTANIBAN").status_code == 422
+    assert api.risk("phone", api.pseudo('account', IBAN['mule1'])).status_code == 422
+    assert api.risk("planet", "earth").status_code == 422
     assert api.get(f"/v1/entities/phone/{api.pseudo('account', IBAN['mule1'])}/risk"
                    ).status_code == 422
     assert api.get("/v1/entities/planet/earth/risk").status_code == 422
+
+
+def test_raw_identifiers_never_travel_in_an_address(api: Api) -> None:
+    # The address form takes pseudonyms only; a raw IIN there is refused, not looked up.
+    r = api.get(f"/v1/entities/person/{IIN['p5']}/risk")
+    assert r.status_code == 422 and "lookup" in r.json()["detail"]
+    assert IIN["p5"] not in r.text
+    per = api.pseudo("person", IIN["p5"])
+    assert api.get(f"/v1/entities/person/{per}/risk").json()["id"] == per
+    # A raw identifier that is not in the graph: 404 without its pseudonym.
+    r = api.risk("person", "990101300999")
+    assert r.status_code == 404 and "per_" not in r.text
 
 
 class FakeEngine:
@@ -98,13 +112,14 @@ def test_a_plugged_in_engine_adds_paths_and_seeds(world: object, settings: Setti
     engine = FakeEngine()
     app = create_app(settings, config=ApiConfig(audit_dir=tmp_path), engine=engine)
     with TestClient(app) as client:
-        b = client.get(f"/v1/entities/account/{IBAN['mule3']}/risk",
-                       headers=api.keys.h("analyst")).json()
-        ready = client.get("/ready", headers=api.keys.h("analyst")).json()
+        b = client.post("/v1/entities/lookup", json={"kind": "account", "id": IBAN["mule3"]},
+                        headers=api.keys.h("analyst")).json()
+        ready = client.get("/ready").json()
     assert engine.asked == [("account", api.pseudo("account", IBAN["mule3"]), 5)]
     assert b["engine"] == "fake-propagation"
     assert (b["risk"], b["band"]) == (0.95, "critical")
-    assert b["top_seeds"] == [{"kind": "account", "id": "acc_seed", "contribution": 0.8}]
+    assert b["top_seeds"] == [{"kind": "account", "id": "acc_seed", "contribution": 0.8,
+                               "at_other_bank": None, "band": None}]
     assert b["paths"][0]["weight"] == 0.8
     assert codes(b)  # the graph facts are still there
     assert ready["model"] == {"name": "fake-propagation", "loaded": True}

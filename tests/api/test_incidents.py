@@ -15,7 +15,7 @@ def test_trace_follows_the_money_and_finds_holders(api: Api) -> None:
     acc = {k: api.pseudo("account", v) for k, v in IBAN.items()}
     assert b["victim"] == acc["victim"]
     assert b["start"] == [{"account": acc["mule1"], "kzt": 150000.0, "ts": b["start"][0]["ts"],
-                           "source": "transfer"}]
+                           "source": "transfer", "at_other_bank": None}]
     hop1 = {e["tx_id"]: e["traced_kzt"] for e in b["hops"][0]["edges"]}
     assert hop1 == {"t2": 100000.0, "t3": 30000.0}
     # t6 (mule2 -> merchant) happened the day before the money arrived: not followed.
@@ -52,9 +52,11 @@ def test_report_an_incident_as_a_bank(api: Api) -> None:
     fresh = api.pseudo("account", IBAN["fresh"])
     assert b["beneficiaries"] == sorted([api.pseudo("account", IBAN["mule3"]), fresh])
     assert b["caller"] == api.pseudo("phone", "+77050000002")
-    # The engine was told about the new seeds.
+    # The engine was told about the new seeds: both beneficiaries are at other banks than
+    # KASPI, so they seed at the reduced weight until the AFC confirms the incident.
+    assert b["confirmed"] is False and sorted(b["pending_confirmation"]) == b["beneficiaries"]
     assert sorted(api.engine.pending[seeds_before:]) == sorted(
-        [("account", x, 1.0) for x in b["beneficiaries"]])
+        [("account", x, 0.3) for x in b["beneficiaries"]])
     # The incident is in the graph: the beneficiary's risk shows it, KASPI may trace it.
     risk = api.get(f"/v1/entities/account/{fresh}/risk").json()
     assert any(x["code"] == "INCIDENT_BENEFICIARY" and x["evidence"]["incident"] == "inc-api-1"

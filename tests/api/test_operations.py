@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -19,7 +20,7 @@ from tests.api.world import CHECK_AT, IBAN
 
 def test_health_ready_metrics(api: Api) -> None:
     assert api.get("/health", who=None).json() == {"status": "ok"}
-    r = api.get("/ready", who="kaspi")
+    r = api.get("/ready", who=None)
     assert r.status_code == 200
     assert r.json() == {"status": "ready", "neo4j": "ok",
                         "model": {"name": "stored-properties", "loaded": True,
@@ -27,7 +28,7 @@ def test_health_ready_metrics(api: Api) -> None:
     api.post("/v1/check", json={"payer_account": IBAN["payer"],
                                 "payee_account": IBAN["mule2"], "amount_kzt": 5,
                                 "at": CHECK_AT})
-    m = api.get("/metrics")
+    m = api.get("/metrics", who=None)
     assert m.status_code == 200 and m.headers["content-type"].startswith("text/plain")
     assert 'fraudgraph_api_check_decisions_total{decision="block"}' in m.text
     assert 'route="/v1/check"' in m.text
@@ -99,14 +100,14 @@ def test_recovers_without_restart_when_neo4j_comes_back(api: Api, settings: Sett
 
 
 def test_audit_lines_for_every_request_without_raw_identifiers(api: Api) -> None:
-    api.get(f"/v1/entities/account/{IBAN['mule1']}/risk", who="kaspi")
+    api.risk("account", IBAN["mule1"], who="kaspi")
     api.get("/v1/clusters", who="kaspi")  # forbidden
     api.get("/v1/clusters", who=None)  # unauthenticated
     api.client.app.state.audit.flush()  # type: ignore[attr-defined]
     files = sorted(api.audit_dir.glob("audit-*.jsonl"))
     assert files and all(f.name[6:16].count("-") == 2 for f in files)  # audit-YYYY-MM-DD
     events = [json.loads(x) for f in files for x in f.read_text().splitlines()]
-    risk = [e for e in events if e["route"] == "/v1/entities/{kind}/{entity_id}/risk"
+    risk = [e for e in events if e["route"] == "/v1/entities/lookup"
             and e["bank"] == "KASPI"]
     assert risk and risk[-1]["status"] == 200 and risk[-1]["outcome"] == "ok"
     assert risk[-1]["detail"]["entity"] == api.pseudo("account", IBAN["mule1"])
@@ -117,3 +118,36 @@ def test_audit_lines_for_every_request_without_raw_identifiers(api: Api) -> None
     text = "\n".join(f.read_text() for f in files)
     assert IBAN["mule1"] not in text
     assert api.keys.kaspi not in text
+
+
+def test_every_read_records_what_it_read_in_the_shared_trail(
+        api: Api, neo4j_driver: Any, settings: Settings) -> None:
+    from api.audit import verify
+
+    api.risk("account", IBAN["mule1"], who="kaspi")
+    api.get("/v1/clusters")
+    api.get("/v1/clusters/cl-1")
+    api.get("/v1/lists/grey")
+    api.post("/v1/queries/timeline", json={"params": {"id": IBAN["mule2"]}})
+    api.get("/v1/incidents/inc-1/trace", who="halyk")
+    api.client.app.state.audit.flush()  # type: ignore[attr-defined]
+    recs, _, _ = neo4j_driver.execute_query(
+        "MATCH (e:AuditEvent) RETURN e.body AS body ORDER BY e.seq",
+        database_=settings.neo4j_database)
+    events = [json.loads(r["body"]) for r in recs]
+    by_route: dict[str, dict[str, Any]] = {}
+    for e in events:
+        if e.get("detail"):
+            by_route[e["route"]] = e["detail"]
+    mule1, mule2 = api.pseudo("account", IBAN["mule1"]), api.pseudo("account", IBAN["mule2"])
+    assert by_route["/v1/entities/lookup"]["entity"] == mule1
+    assert mule2 in by_route["/v1/entities/lookup"]["evidence"]
+    assert by_route["/v1/clusters"]["clusters"] and "query" in by_route["/v1/clusters"]
+    assert by_route["/v1/clusters/{cluster_id}"]["cluster"] == "cl-1"
+    assert by_route["/v1/lists/{list_name}"]["list"] == "grey"
+    assert "le-grey-person" in by_route["/v1/lists/{list_name}"]["entries"]
+    assert by_route["/v1/queries/{name}"]["params"]["id"] == mule2
+    assert by_route["/v1/incidents/{incident_id}/trace"]["incident"] == "inc-1"
+    text = "\n".join(r["body"] for r in recs)
+    assert IBAN["mule1"] not in text and IBAN["mule2"] not in text
+    assert verify(neo4j_driver, settings.neo4j_database).ok

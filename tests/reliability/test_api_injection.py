@@ -33,8 +33,11 @@ TRIED: dict[str, int] = {}
 
 
 def snapshot(driver: Driver, db: str) -> dict[str, Any]:
+    """The graph's shape, but for the audit trail: every request, refused or not, is
+    rightly appended to it (api/audit.py)."""
     nodes, _, _ = driver.execute_query(
-        "MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS c", database_=db)
+        "MATCH (n) WHERE NOT n:AuditEvent AND NOT n:AuditHead "
+        "UNWIND labels(n) AS l RETURN l, count(*) AS c", database_=db)
     rels, _, _ = driver.execute_query(
         "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c", database_=db)
     cons, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN name", database_=db)
@@ -47,7 +50,8 @@ def graph_ids(api: Api, neo4j_driver: Driver, settings: Any) -> set[str]:  # noq
     """Every id-like value in the graph that a leak would show (long enough to match
     as a substring without false positives)."""
     recs, _, _ = neo4j_driver.execute_query(
-        "MATCH (n) WHERE n.id IS NOT NULL RETURN toString(n.id) AS id UNION "
+        "MATCH (n) WHERE n.id IS NOT NULL AND NOT n:AuditHead "
+        "RETURN toString(n.id) AS id UNION "
         "MATCH ()-[r]->() WHERE r.tx_id IS NOT NULL RETURN r.tx_id AS id",
         database_=settings.neo4j_database)
     return {r["id"] for r in recs if len(r["id"]) >= 5 and _ID_SHAPED.match(r["id"])}

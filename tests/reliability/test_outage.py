@@ -8,6 +8,7 @@ import logging
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ def free_port() -> int:
 @pytest.fixture
 def base_url(world: Keys, settings: Settings, tmp_path: Path) -> Iterator[str]:  # noqa: F811
     app = create_app(settings, config=ApiConfig(audit_dir=tmp_path / "audit",
-                                                retry_after_s=2))
+                                                retry_after_s=2, check_timeout_s=2.0))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
@@ -85,9 +86,12 @@ def client_loop(base: str, keys: Keys, n: int, stop: threading.Event,
                     "victim_iban": IBAN["payee"], "amount_kzt": 1000,
                     "beneficiary_ibans": [IBAN["mule3"]],
                     "reported_at": "2026-03-12T10:00:00+05:00"})
+            # The payer is HALYK's customer (a bank checks its own customers' payments);
+            # KASPI reports for its own victim.
+            key = keys.halyk if kind == "check" else keys.kaspi
             t0 = time.monotonic()
             try:
-                r = c.post(req[0], json=req[1], headers={"Authorization": f"Bearer {keys.kaspi}"})
+                r = c.post(req[0], json=req[1], headers={"Authorization": f"Bearer {key}"})
                 calls.append(Call(kind, t0, time.monotonic(), r.status_code,
                                   r.headers.get("retry-after"), iid,
                                   r.text[:200] if r.status_code >= 500 else ""))
@@ -121,15 +125,19 @@ def test_neo4j_restart_under_load(base_url: str, world: Keys,  # noqa: F811
         finally:
             server.start()  # always back, whatever failed above
         t_up = time.monotonic()
-        # Load continues until the API has recovered (bounded).
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            r = httpx.get(f"{base_url}/ready", timeout=5)
-            if r.status_code == 200:
-                break
-            time.sleep(0.5)
-        time.sleep(2)
-        stop.set()
+        try:
+            # Load continues until the API has recovered (bounded).
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"{base_url}/ready", timeout=5).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass  # a slow answer is a finding below, not a hang of this test
+                time.sleep(0.5)
+            time.sleep(2)
+        finally:
+            stop.set()  # whatever failed above, the clients stop and the pool joins
         calls = [c for f in futures for c in f.result()]
 
     statuses = [c.status for c in calls]
@@ -146,10 +154,17 @@ def test_neo4j_restart_under_load(base_url: str, world: Keys,  # noqa: F811
     assert set(statuses) <= {200, 201, 503}, sorted(set(statuses))
     # Recovery by itself: successes of both kinds once Neo4j is back.
     after = [c for c in calls if c.t0 >= t_up]
-    assert any(c.kind == "check" and c.status == 200 for c in after)
-    assert any(c.kind == "incident" and c.status == 201 for c in after)
+    seen_after = Counter((c.kind, c.status) for c in after)
+    assert any(c.kind == "check" and c.status == 200 for c in after), seen_after
+    assert any(c.kind == "incident" and c.status == 201 for c in after), seen_after
     before = [c for c in calls if c.t1 <= t_stop]
     assert any(c.status in (200, 201) for c in before)
+    # Bounded answers: no check waits on the dead graph longer than its budget...
+    slow = sorted(c.t1 - c.t0 for c in calls if c.kind == "check")[-3:]
+    assert slow[-1] <= 2.0, slow
+    # ...and checks succeed again within 5 s of Neo4j being ready.
+    back = min(c.t1 for c in after if c.kind == "check" and c.status == 200)
+    assert back - t_up <= 5.0, back - t_up
     # No accepted incident lost.
     accepted = {c.incident_id for c in calls
                 if c.kind == "incident" and c.status == 201 and c.incident_id}
@@ -165,6 +180,9 @@ def test_neo4j_restart_under_load(base_url: str, world: Keys,  # noqa: F811
         "AND (NOT (i)-[:VICTIM]->() OR NOT (i)-[:BENEFICIARY]->()) RETURN count(i) AS n",
         database_=settings.neo4j_database)
     assert recs[0]["n"] == 0
-    logging.getLogger(__name__).info(
-        "outage: %d calls, %d x 503, %d accepted incidents, outage %.1fs, restart %.1fs",
-        len(calls), len(unavailable), len(accepted), t_start - t_down, t_up - t_start)
+    logging.getLogger(__name__).warning(
+        "outage: %d calls, %d x 503, %d accepted incidents, outage %.1fs, restart %.1fs, "
+        "slowest checks %s s, first check 200 %.2fs after Neo4j ready, slowest incident "
+        "%.2fs", len(calls), len(unavailable), len(accepted), t_start - t_down,
+        t_up - t_start, [round(x, 2) for x in slow], back - t_up,
+        max(c.t1 - c.t0 for c in calls if c.kind == "incident"))

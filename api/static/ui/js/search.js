@@ -1,7 +1,10 @@
 // Search an entity by raw identifier or pseudonym; its risk card; its neighbourhood.
+// A raw identifier (IBAN, IIN, phone, device id) travels only in the body of
+// POST /v1/entities/lookup, never in an address: the page's address (#/search/kind/id,
+// kept in the browser's history) carries the pseudonym the answer names.
 import { api, enc } from "./api.js";
 import { fill, fail, field, h, say } from "./dom.js";
-import { bandOf, inferKind, score, shortId } from "./format.js";
+import { bandOf, inferKind, isPseudonym, score, shortId } from "./format.js";
 import { Neighbourhood } from "./neighbourhood.js";
 import { can } from "./session.js";
 
@@ -12,7 +15,7 @@ function pathText(p) {
   const parts = [];
   (p.nodes || []).forEach((n, i) => {
     if (i > 0) parts.push(` ${String((p.rels || [])[i - 1] || "—")} `);
-    parts.push(`${n.kind} ${shortId(n.id)}`);
+    parts.push(n.at_other_bank ? `${n.text || "another bank's customer"}${n.band ? ` (${n.band})` : ""}` : `${n.kind} ${shortId(n.id)}`);
   });
   return parts.join("");
 }
@@ -39,7 +42,9 @@ export const searchView = {
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const kind = this.kind.value === "auto" ? inferKind(this.id.value) : this.kind.value;
-      window.location.hash = `#/search/${kind}/${enc(this.id.value)}`;
+      const value = this.id.value.trim();
+      if (isPseudonym(value)) window.location.hash = `#/search/${kind}/${enc(value)}`;
+      else this.lookup(kind, value);
     });
     this.card = h("div", { id: "risk-card", class: "card", hidden: true, "aria-live": "polite" });
     this.graphRoot = h("div", { id: "graph-panel", class: "card", hidden: true });
@@ -51,17 +56,36 @@ export const searchView = {
     const [kind, raw] = args;
     if (!kind || !raw) return;
     const id = decodeURIComponent(raw);
+    if (this.shown === `${kind}/${id}`) return; // just put there by lookup()
+    if (!isPseudonym(id)) {
+      // An old bookmark with a raw identifier: not sent anywhere, and out of the address.
+      window.history.replaceState(null, "", "#/search");
+      say("Addresses carry pseudonyms only: type the identifier into the search box.", true);
+      return;
+    }
     if (this.id.value !== id) this.id.value = id;
+    await this.display(kind, () => api("/v1/entities/lookup", { method: "POST", body: { kind, id } }));
+  },
+
+  async lookup(kind, value) {
+    await this.display(kind, () => api("/v1/entities/lookup", { method: "POST", body: { kind, id: value } }));
+  },
+
+  async display(kind, fetchCard) {
     say(`Looking up ${kind}…`);
     let risk;
     try {
-      risk = await api(`/v1/entities/${enc(kind)}/${enc(id)}/risk`);
+      risk = await fetchCard();
     } catch (e) {
       this.card.hidden = true;
       this.graphRoot.hidden = true;
       fail(e, "Search");
       return;
     }
+    // The address names the pseudonym, never what was typed.
+    this.shown = `${risk.kind}/${risk.id}`;
+    const target = `#/search/${risk.kind}/${enc(risk.id)}`;
+    if (window.location.hash !== target) window.history.pushState(null, "", target);
     this.renderCard(risk);
     say(`${risk.kind} ${shortId(risk.id)}: ${risk.band || "no"} risk.`);
     if (can("queries")) {
@@ -113,7 +137,7 @@ export const searchView = {
           pathText(p), p.weight !== null && p.weight !== undefined ? h("span", { class: "muted", text: ` (weight ${score(p.weight, 4)})` }) : null)))
           : h("p", { class: "muted", text: "The risk engine gave no paths." }),
         (r.top_seeds || []).length ? [h("h4", { text: "Top risk sources" }), h("ul", { class: "reasons" },
-          r.top_seeds.map((sd) => h("li", {}, `${sd.kind} `, h("span", { class: "mono", text: shortId(sd.id) }), ` — ${Math.round(sd.contribution * 100)} %`)))] : null,
+          r.top_seeds.map((sd) => h("li", {}, `${sd.kind} `, h("span", { class: "mono", text: sd.id ? shortId(sd.id) : "at another bank" }), ` — ${Math.round(sd.contribution * 100)} %`)))] : null,
       ]);
     this.card.hidden = false;
     this.card.dataset.band = band;

@@ -7,20 +7,29 @@ import { GraphView, legend } from "./graph.js";
 const mono = (id) => h("span", { class: "mono", title: id, text: shortId(id) });
 
 /** The trace as a drawable graph: victim -> first accounts -> hop by hop. */
+// A bank's trace names no other bank's customer (account null, at_other_bank): each
+// such end is drawn as its own anonymous node, "at another bank".
+const OTHER = "at another bank";
+
 export function traceGraph(t) {
   const nodes = new Map();
-  const add = (id) => { if (id && !nodes.has(id)) nodes.set(id, { id, kind: "account" }); };
+  let anon = 0;
+  const add = (id) => {
+    const key = id || `other-bank-${(anon += 1)}`;
+    if (!nodes.has(key)) nodes.set(key, id ? { id, kind: "account" } : { id: key, kind: "account", label: OTHER, props: { at_other_bank: true } });
+    return key;
+  };
   const edges = [];
-  add(t.victim);
+  if (t.victim) add(t.victim);
   for (const s of t.start) {
-    add(s.account);
-    if (t.victim) edges.push({ source: t.victim, target: s.account, type: "PAID", traced_kzt: s.kzt, ts: s.ts });
+    const target = add(s.account);
+    if (t.victim) edges.push({ source: t.victim, target, type: "PAID", traced_kzt: s.kzt, ts: s.ts });
   }
   for (const hop of t.hops) {
     for (const e of hop.edges) {
-      add(e.src);
-      add(e.dst);
-      edges.push({ source: e.src, target: e.dst, type: e.cash_out ? "CASH_OUT" : "TRANSFERRED",
+      const source = add(e.src);
+      const target = add(e.dst);
+      edges.push({ source, target, type: e.cash_out ? "CASH_OUT" : "TRANSFERRED",
         traced_kzt: e.traced_kzt, ts: e.ts, tx_id: e.tx_id });
     }
   }
@@ -65,14 +74,14 @@ export const traceView = {
     const canvas = h("div", { id: "trace-graph", class: "graph small", role: "img",
       "aria-label": "Money flow from the victim, hop by hop; the tables below hold the same" });
     const hopCols = [
-      { label: "Time", render: (e) => when(e.ts) }, { label: "From", render: (e) => mono(e.src) },
-      { label: "To", render: (e) => mono(e.dst) }, { label: "Transfer", num: true, render: (e) => kzt(e.amount_kzt) },
+      { label: "Time", render: (e) => when(e.ts) }, { label: "From", render: (e) => (e.src ? mono(e.src) : OTHER) },
+      { label: "To", render: (e) => (e.dst ? mono(e.dst) : OTHER) }, { label: "Transfer", num: true, render: (e) => kzt(e.amount_kzt) },
       { label: "Victim's money", num: true, render: (e) => kzt(e.traced_kzt) },
       { label: "Channel", render: (e) => `${e.channel || "—"}${e.cash_out ? " (cash-out)" : ""}${e.interbank ? ", interbank" : ""}` },
     ];
     const holderCols = [
-      { label: "Account", render: (x) => h("button", { type: "button", class: "link mono", text: shortId(x.account), title: x.account,
-        onclick: () => { window.location.hash = `#/search/account/${enc(x.account)}`; } }) },
+      { label: "Account", render: (x) => (x.account ? h("button", { type: "button", class: "link mono", text: shortId(x.account), title: x.account,
+        onclick: () => { window.location.hash = `#/search/account/${enc(x.account)}`; } }) : OTHER) },
       { label: "Bank", key: "bank" }, { label: "Holds", num: true, render: (x) => kzt(x.held_kzt) },
       { label: "Since", render: (x) => when(x.since_ts) }, { label: "Hop", key: "hop", num: true },
       { label: "", render: (x) => (x.frontier ? "at the hop limit: may have moved on" : "") },
@@ -92,7 +101,7 @@ export const traceView = {
         t.hops.length ? t.hops.map((hop) => h("section", {}, h("h4", { text: `Hop ${hop.hop}: ${kzt(hop.traced_kzt)} of the victim's money` }),
           table(hopCols, hop.edges))) : h("p", { class: "muted", text: "No onward transfers found in the window." })),
       t.cash_outs.length ? h("div", { class: "card" }, h("h3", { text: "Cash-outs" }),
-        table([{ label: "Account", render: (x) => mono(x.account) }, { label: "Time", render: (x) => when(x.ts) },
+        table([{ label: "Account", render: (x) => (x.account ? mono(x.account) : OTHER) }, { label: "Time", render: (x) => when(x.ts) },
           { label: "Amount", num: true, render: (x) => kzt(x.kzt) }], t.cash_outs)) : null);
     this.out.hidden = false;
     say(`Trace of ${t.incident}: ${t.hops.length} hop(s), ${t.holders.length} holder(s), ${kzt(tot.held_kzt)} still held.`);
@@ -101,7 +110,7 @@ export const traceView = {
       const roots = t.victim ? [t.victim] : t.start.map((x) => x.account);
       await view.set(traceGraph(t), { start: t.victim, layout: { name: "breadthfirst", directed: true, animate: false,
         roots: roots.map((r) => `#${CSS.escape(r)}`).join(", "), spacingFactor: 1.1, padding: 20 } });
-      for (const x of t.holders) view.cy.getElementById(x.account).addClass("path");
+      for (const x of t.holders) if (x.account) view.cy.getElementById(x.account).addClass("path");
     } catch (e) {
       fail(e, "Trace drawing");
     }

@@ -1,0 +1,6 @@
+// The head of the hash chain, write-locked for the rest of the transaction: appends of
+// all API processes are serialised here, so the chain has one order.
+MERGE (h:AuditHead {id: 'trail'})
+  ON CREATE SET h.seq = 0, h.hash = $genesis
+SET h.locked_by = $writer
+RETURN h.seq AS seq, h.hash AS hash

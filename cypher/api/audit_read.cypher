@@ -1,0 +1,9 @@
+// A page of the trail for `fraudgraph audit verify`, in sequence order, and the head.
+OPTIONAL MATCH (h:AuditHead {id: 'trail'})
+CALL (h) {
+  MATCH (e:AuditEvent) WHERE e.seq > $after
+  RETURN e {.seq, .ts, .body, .prev, .hash} AS e
+  ORDER BY e.seq
+  LIMIT $limit
+}
+RETURN h {.seq, .hash} AS head, collect(e) AS events

@@ -1,0 +1,10 @@
+// The AFC confirms an incident: every beneficiary seeds at full weight from now on.
+// Returns the beneficiaries that were pending (seeded at a reduced weight until now).
+MATCH (i:Incident {id: $id})
+WHERE i.retracted_at IS NULL
+SET i.confirmed = true, i.confirmed_at = $at, i.confirmed_by = $by
+WITH i
+OPTIONAL MATCH (i)-[r:BENEFICIARY]->(b:Account)
+WHERE r.confirmed = false
+SET r.confirmed = true, r.seed_weight = 1.0
+RETURN i.id AS id, collect(b.id) AS confirmed

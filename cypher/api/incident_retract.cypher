@@ -1,0 +1,13 @@
+// An incident is retracted (a mistaken or false report): kept, marked, and no longer
+// evidence. Returns the beneficiaries no other active incident names, whose seeds are
+// withdrawn. Only once: a retracted incident is not found again.
+MATCH (i:Incident {id: $id})
+WHERE i.retracted_at IS NULL
+SET i.retracted_at = $at, i.retracted_by = $by, i.retracted_reason = $reason
+WITH i
+OPTIONAL MATCH (i)-[:BENEFICIARY]->(b:Account)
+WITH i, collect(b) AS bs
+RETURN i.id AS id,
+       [x IN bs WHERE NOT EXISTS {
+          MATCH (j:Incident)-[:BENEFICIARY]->(x) WHERE j <> i AND j.retracted_at IS NULL }
+        | x.id] AS withdrawn
