@@ -283,10 +283,12 @@ def _latest_manifest() -> dict[str, Any] | None:
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for comp in runs[0]["metrics"]:
-        out[comp] = {}
+    comps = list(dict.fromkeys(c for r in runs for c in r["metrics"]))
+    for comp in comps:  # a candidate exists only in the runs whose served version has it
+        out[comp] = {"runs": sum(1 for r in runs if comp in r["metrics"])}
         for m in ("ap", "roc_auc", "p_at_100"):
-            vals = [r["metrics"][comp][m] for r in runs if r["metrics"][comp][m] is not None]
+            vals = [r["metrics"][comp][m] for r in runs
+                    if comp in r["metrics"] and r["metrics"][comp][m] is not None]
             out[comp][m] = {"mean": round(float(np.mean(vals)), 4) if vals else None,
                             "spread": round(float(np.max(vals) - np.min(vals)), 4)
                             if vals else None}
@@ -296,7 +298,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def _compare(summary: dict[str, Any], baseline: Path) -> dict[str, Any]:
     base = json.loads(baseline.read_text()).get("summary", {})
     return {comp: {m: {"now": v[m]["mean"], "before": base.get(comp, {}).get(m, {}).get("mean")}
-                   for m in v} for comp, v in summary.items()}
+                   for m in v if m != "runs"} for comp, v in summary.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -314,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for seed in (int(s) for s in args.seeds.split(",") if s.strip()):
             runs.append(run_seed(args.amlsim, seed, work))
+            # Each seed's result is kept as it lands: a later failure loses nothing.
+            (work / f"result-s{seed}.json").write_text(json.dumps(runs[-1], indent=2))
             log.info("seed %d: served AP %.4f (gbm12 %.4f, ppr %.4f)", seed,
                      runs[-1]["metrics"]["served_risk"]["ap"],
                      runs[-1]["metrics"]["baseline_gbm12"]["ap"],

@@ -55,6 +55,7 @@ from fraudgraph.db import open_driver
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.schema import apply_schema, reset_data
 from fraudgraph.settings import load_settings
+from gnn.errors import LabelError
 from gnn.export import export_snapshot
 from gnn.fit import GnnConfig
 from gnn.labels import VERDICT, choose_cutoffs, first_known, label_sources
@@ -110,14 +111,22 @@ def train(arm: Arm, snap: TimedSnapshot, cutoff: float, args: argparse.Namespace
     # Fixed windows back from the cut-off, or label quantiles when a small world has too
     # few labels in them (gnn.labels.choose_cutoffs); only labels before the cut-off.
     mp = getattr(args, "min_positives", 3)
-    cut = choose_cutoffs(first_known(as_of(s, cutoff)), cutoff, args.window_days, mp)
     t0 = time.perf_counter()
-    # The graph as known at the cut-off: a pipeline that refits on "every label known
-    # now" must not see the replay's future.
-    manifest = train_pipeline(as_of(s, cutoff), models / arm.name, TrainOptions(
-        window_days=args.window_days, cutoffs=cut,
-        threads=args.threads, progress=False, min_positives=mp,
-        gnn=GnnConfig(epochs=args.epochs, hidden=32, seed=args.seed)))
+    try:
+        cut = choose_cutoffs(first_known(as_of(s, cutoff)), cutoff, args.window_days, mp)
+        # The graph as known at the cut-off: a pipeline that refits on "every label known
+        # now" must not see the replay's future.
+        manifest = train_pipeline(as_of(s, cutoff), models / arm.name, TrainOptions(
+            window_days=args.window_days, cutoffs=cut,
+            threads=args.threads, progress=False, min_positives=mp,
+            gnn=GnnConfig(epochs=args.epochs, hidden=32, seed=args.seed)))
+    except LabelError as e:
+        # Too few labels yet to split by time (small worlds, early cut-offs): the arm
+        # keeps the model it has, as a deployment keeps serving yesterday's model.
+        log.warning("%s: no retrain at %s (%s); keeping the previous model", arm.name,
+                    cutoff, e)
+        arm.trains.append({"cutoff": cutoff, "skipped": str(e)})
+        return
     arm.model = models / arm.name / manifest["version"]
     arm.trains.append({"cutoff": cutoff, "seconds": round(time.perf_counter() - t0, 1),
                        "label_sources": label_sources(as_of(s, cutoff)),

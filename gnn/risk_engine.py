@@ -26,7 +26,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from cypher import statement
-from gnn.combine import Combiner, with_own_seed
+from gnn.combine import LABEL_HEURISTICS, Combiner, with_own_seed
 from gnn.errors import ModelNotFoundError
 from gnn.export import export_snapshot
 from gnn.propagation import (
@@ -56,8 +56,10 @@ def _cypher(name: str) -> str:
     return statement(f"risk/{name}")
 
 
-def heuristic_evidence(snapshot: GraphSnapshot, label: str) -> np.ndarray:
-    """Per entity of `label`: 1 - prod(1 - signal score) over its latest-run signals."""
+def heuristic_evidence(snapshot: GraphSnapshot, label: str,
+                       exclude: frozenset[str] = frozenset()) -> np.ndarray:
+    """Per entity of `label`: 1 - prod(1 - signal score) over its latest-run signals,
+    leaving out the heuristics named in ``exclude``."""
     n = len(snapshot.nodes.get(label, []))
     keep = np.ones(n)
     es = snapshot.edges.get(("Signal", "FLAGS", label))
@@ -65,6 +67,9 @@ def heuristic_evidence(snapshot: GraphSnapshot, label: str) -> np.ndarray:
     if es is None or scores is None or len(es) == 0:
         return np.zeros(n)
     s = np.clip(np.nan_to_num(scores.astype(np.float64)[es.src]), 0.0, 1.0)
+    names = snapshot.node_attrs.get("Signal", {}).get("heuristic")
+    if exclude and names is not None:
+        s = np.where(np.isin(names[es.src], list(exclude)), 0.0, s)
     np.multiply.at(keep, es.dst, 1.0 - s)
     return 1.0 - keep
 
@@ -81,6 +86,8 @@ class PropagationEngine:
         self.gnn = gnn
         self.combiner = combiner
         self.heur = {lb: heuristic_evidence(snapshot, lb) for lb in LABELS.values()}
+        # The learned combination was fitted on the heuristics that read no labels.
+        self.heur_free = heuristic_evidence(snapshot, "Account", LABEL_HEURISTICS)
         self._lock = threading.Lock()
         self.built_at = time.time()
 
@@ -117,7 +124,7 @@ class PropagationEngine:
         drivers: list[list[str]] = [[] for _ in local]
         if label == "Account" and self.combiner is not None and gnn is not None:
             own = self.state.seeds[np.arange(sl.start, sl.stop)[local]]
-            risk, drivers = self._learned(prop, gnn, heur, own)
+            risk, drivers = self._learned(prop, gnn, self.heur_free[local], own)
             bands = [band_of(float(r)) for r in risk]
         else:
             risk, bands = _combine(prop, gnn, heur)

@@ -92,7 +92,7 @@ def test_invalid_inputs_are_422_problems_without_echoing_them(api: Api) -> None:
                {"payee_account": "pho_" + "0" * 32}, {"amount_kzt": -5}, {"amount_kzt": 0},
                {"payee_account": IBAN["payer"]}, {"at": "2026-03-10T10:00:00"},
                {"at": "2999-01-01T00:00:00Z"}, {"channel": "pigeon"}, {"phone": "12"},
-               {"device_id": "has space"}):
+               {"device_id": "tab\there"}, {"device_id": "non-ascii-é"}):
         r = check(api, **kw)
         assert r.status_code == 422, kw
         assert r.headers["content-type"] == "application/problem+json"

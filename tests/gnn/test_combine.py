@@ -71,3 +71,17 @@ def test_validation_at_chance_keeps_the_model_ranking() -> None:
     served = c.apply({"model": model})
     assert np.array_equal(np.argsort(served), np.argsort(model))
     assert abs(served.mean() - y.mean()) < 0.02
+
+
+def test_engine_evidence_leaves_out_label_reading_heuristics() -> None:
+    from gnn.risk_engine import heuristic_evidence
+    from gnn.snapshot import EdgeSet, GraphSnapshot
+
+    snap = GraphSnapshot(
+        nodes={"Signal": ["s1", "s2"], "Account": ["a", "b"]},
+        edges={("Signal", "FLAGS", "Account"): EdgeSet(np.array([0, 1]), np.array([0, 1]))},
+        node_attrs={"Signal": {"score": np.array([0.5, 0.8]),
+                               "heuristic": np.array(["cycle", "list_proximity"])}})
+    np.testing.assert_allclose(heuristic_evidence(snap, "Account"), [0.5, 0.8])
+    np.testing.assert_allclose(
+        heuristic_evidence(snap, "Account", frozenset({"list_proximity"})), [0.5, 0.0])

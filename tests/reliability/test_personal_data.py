@@ -149,11 +149,13 @@ def api_calls(driver: Driver, db: str, settings: Settings, engine: PropagationEn
     texts: list[str] = []
     with TestClient(app, raise_server_exceptions=False) as c:
         calls = [
-            ("GET", f"/v1/entities/account/{inc['beneficiary_ibans'].split(';')[0]}/risk", None),
-            ("GET", f"/v1/entities/account/{login['iban']}/risk", None),
-            ("GET", f"/v1/entities/person/{acc['holder_iin']}/risk", None),
-            ("GET", f"/v1/entities/phone/{phone['number']}/risk", None),
-            ("GET", f"/v1/entities/device/{login['device_id']}/risk", None),
+            # Raw identifiers travel in the body of the lookup, never in an address.
+            ("POST", "/v1/entities/lookup",
+             {"kind": "account", "id": inc["beneficiary_ibans"].split(";")[0]}),
+            ("POST", "/v1/entities/lookup", {"kind": "account", "id": login["iban"]}),
+            ("POST", "/v1/entities/lookup", {"kind": "person", "id": acc["holder_iin"]}),
+            ("POST", "/v1/entities/lookup", {"kind": "phone", "id": phone["number"]}),
+            ("POST", "/v1/entities/lookup", {"kind": "device", "id": login["device_id"]}),
             ("POST", "/v1/check", {"payer_account": login["iban"],
                                    "payee_account": inc["beneficiary_ibans"].split(";")[0],
                                    "amount_kzt": 50000, "device_id": login["device_id"],
