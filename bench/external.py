@@ -7,7 +7,8 @@ The protocol of ``shared/data/amlsim-10k/README.md``, per split seed:
 1. `fraudgraph adapt amlsim` writes feed files (30 % of the SAR alerts known, as black-list
    entries 7 days after their first internal transfer);
 2. on a dedicated Neo4j (var/bench-external, port 7694, its own pseudonym key) the
-   `fraudgraph` commands run as a user would: reset, load, detect, train, score, propagate;
+   `fraudgraph` commands run as a user would: reset, load, detect (over the whole data),
+   train, score, propagate;
 3. every account that is not known is ranked by the **served** ``risk`` (the stored
    property the API returns) and by each component (the served model's ``gnn_score``,
    ``prop_score``, the heuristics' noisy-OR); positives are the hidden SAR members;
@@ -56,7 +57,10 @@ ENV = {
     "FRAUDGRAPH_PSEUDONYM_KEY": KEY,
     "FRAUDGRAPH_ENV": "development",
 }
-STEPS = (("reset", ["reset", "--yes"]), ("load", ["load", "{feeds}"]), ("detect", ["detect"]),
+# detect looks at the whole data set: AMLSim's alert patterns run through all 720 days,
+# where a deployment's daily run looks at its recent weeks.
+STEPS = (("reset", ["reset", "--yes"]), ("load", ["load", "{feeds}"]),
+         ("detect", ["detect", "--window-days", "0"]),
          ("train", ["train"]), ("score", ["score"]), ("propagate", ["propagate"]))
 
 

@@ -85,3 +85,14 @@ def test_engine_evidence_leaves_out_label_reading_heuristics() -> None:
     np.testing.assert_allclose(heuristic_evidence(snap, "Account"), [0.5, 0.8])
     np.testing.assert_allclose(
         heuristic_evidence(snap, "Account", frozenset({"list_proximity"})), [0.5, 0.0])
+
+
+def test_model_choice_needs_validation_that_beats_chance() -> None:
+    from gnn.pipeline import choose_model
+
+    few = {"lightgbm": {"pr_auc": 0.002, "roc_auc": 0.55, "accounts": 10_000, "positives": 14},
+           "gnn": {"pr_auc": 0.004, "roc_auc": 0.62, "accounts": 10_000, "positives": 14}}
+    assert choose_model(few, 0.0014) == ("lightgbm", False)  # 14 positives: noise
+    clear = {"lightgbm": {"pr_auc": 0.20, "roc_auc": 0.85, "accounts": 10_000, "positives": 60},
+             "gnn": {"pr_auc": 0.35, "roc_auc": 0.90, "accounts": 10_000, "positives": 60}}
+    assert choose_model(clear, 0.006) == ("gnn", True)
