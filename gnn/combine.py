@@ -26,11 +26,6 @@ import numpy as np
 from scipy.optimize import minimize
 
 COMPONENTS = ("model", "propagation", "heuristics")
-# Heuristics that read the labels themselves (list entries, incidents' victims and
-# callers): nearness to known fraud, which the propagation component already carries. On
-# a held-out known ring they fire because it is known, so the combination is fitted, and
-# applied, without them.
-LABEL_HEURISTICS = frozenset({"list_proximity", "victim_fan_in", "caller_reuse"})
 _EPS = 1e-6
 L2 = 1e-3
 

@@ -24,6 +24,9 @@ from gnn.timed import TimedSnapshot, as_of
 
 log = logging.getLogger(__name__)
 DAY_S = 86_400
+# Heuristics that read the labels themselves (list entries, incidents' victims): nearness
+# to known fraud, which propagation already carries. Neither a model feature nor part of
+# the learned risk combination: on a known ring they fire because it is known.
 SELF_LABEL_HEURISTICS = frozenset({"list_proximity", "victim_fan_in"})
 
 

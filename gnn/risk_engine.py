@@ -26,9 +26,10 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from cypher import statement
-from gnn.combine import LABEL_HEURISTICS, Combiner, with_own_seed
+from gnn.combine import Combiner, with_own_seed
 from gnn.errors import ModelNotFoundError
 from gnn.export import export_snapshot
+from gnn.heuristic_source import SELF_LABEL_HEURISTICS
 from gnn.propagation import (
     IncrementalPropagation,
     PropagationConfig,
@@ -87,7 +88,7 @@ class PropagationEngine:
         self.combiner = combiner
         self.heur = {lb: heuristic_evidence(snapshot, lb) for lb in LABELS.values()}
         # The learned combination was fitted on the heuristics that read no labels.
-        self.heur_free = heuristic_evidence(snapshot, "Account", LABEL_HEURISTICS)
+        self.heur_free = heuristic_evidence(snapshot, "Account", SELF_LABEL_HEURISTICS)
         self._lock = threading.Lock()
         self.built_at = time.time()
 
