@@ -75,11 +75,11 @@ def bench_full(
     res = personalized_pagerank(graph, seeds, cfg, progress=True)
     full = time.perf_counter() - t
     x = np.random.default_rng(0).random(graph.num_nodes)
-    graph.adj @ x
+    graph.adj_t @ x
     reps = 5
     t = time.perf_counter()
     for _ in range(reps):
-        graph.adj @ x
+        graph.adj_t @ x
     spmv = (time.perf_counter() - t) / reps
     return {
         "full_seconds": full,
@@ -174,7 +174,7 @@ def bench_networkx(nodes: int, edges: int, cfg: PropagationConfig, seed: int) ->
     ours = personalized_pagerank(graph, seeds, cfg)
     ours_s = time.perf_counter() - t
     t = time.perf_counter()
-    g = nx.from_scipy_sparse_array(graph.adj)
+    g = nx.from_scipy_sparse_array(graph.adj, create_using=nx.DiGraph)
     build_s = time.perf_counter() - t
     personalization = {int(i): float(seeds[i]) for i in np.flatnonzero(seeds)}
     t = time.perf_counter()

@@ -62,8 +62,11 @@ NODE_QUERIES: tuple[NodeQuery, ...] = (
     NodeQuery("Person"),
     NodeQuery("Phone"),
     NodeQuery("Device"),
+    # A retracted incident (POST /v1/incidents/{id}/retract) is no evidence: no seed, no
+    # label, no edges (edges are read from the exported sources only).
     NodeQuery("Incident", (("reported_at", "n.reported_ts"), ("occurred_at", "n.occurred_ts"),
-                           ("amount", "n.amount")), (("scheme", "n.scheme"),)),
+                           ("amount", "n.amount")), (("scheme", "n.scheme"),),
+              where="WHERE n.retracted_at IS NULL"),
     NodeQuery("ListEntry", (("since", "n.since_ts"), ("until", "n.until_ts")),
               (("list", "n.list"), ("entity_kind", "n.entity_kind"))),
     NodeQuery("Signal", (("score", "n.score"),), (("heuristic", "n.heuristic"),),
@@ -91,7 +94,11 @@ EDGE_QUERIES: tuple[EdgeQuery, ...] = (
               (("at", "r.ts"), ("duration_s", "r.duration_s"))),
     *(EdgeQuery(("Incident", rel, target), f"(a)-[:{rel}]->(b:{target})",
                 (("at", "a.reported_ts"),))
-      for rel, target in (("VICTIM", "Account"), ("BENEFICIARY", "Account"), ("CALLER", "Phone"))),
+      for rel, target in (("VICTIM", "Account"), ("CALLER", "Phone"))),
+    # seed_weight: below 1 while a bank's report naming another bank's customer awaits
+    # the AFC's confirmation (api/routes/incidents.py).
+    EdgeQuery(("Incident", "BENEFICIARY", "Account"), "(a)-[r:BENEFICIARY]->(b:Account)",
+              (("at", "a.reported_ts"), ("seed_weight", "coalesce(r.seed_weight, 1.0)"))),
     *(EdgeQuery(("ListEntry", "LISTS", target), f"(a)-[:LISTS]->(b:{target})",
                 (("since", "a.since_ts"), ("until", "a.until_ts")))
       for target in _TARGETS),

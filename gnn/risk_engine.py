@@ -237,7 +237,8 @@ class PropagationEngine:
         if not recs:
             return 0.0
         w = self.config.seed_weights
-        weights = [w["beneficiary"]] if recs[0]["beneficiary"] else []
+        share = recs[0]["beneficiary"]  # None: no standing incident names it
+        weights = [w["beneficiary"] * min(float(share), 1.0)] if share else []
         weights += [w.get(str(lst), w["grey"]) for lst in recs[0]["lists"]]
         return float(max(weights, default=0.0))
 

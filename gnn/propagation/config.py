@@ -36,22 +36,34 @@ DEFAULT_SEED_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {"beneficiary": 1.0, "black": 1.0, "grey": 0.3}
 )
 
+# Money flows downstream: along a transfer, risk passes from payer to payee at the full
+# weight and back towards the payer at this fraction. A victim who paid a mule is the
+# upstream side of that transfer and inherits almost nothing; the mule's onward payees
+# (the next layer of the scheme) inherit it in full.
+DEFAULT_UPSTREAM_WEIGHTS: Mapping[str, float] = MappingProxyType({"TRANSFERRED": 0.1})
+
 SECONDS_PER_DAY = 86_400.0
 
 
 @dataclass(frozen=True)
 class PropagationConfig:
-    """How the typed snapshot becomes one weighted, undirected propagation graph.
+    """How the typed snapshot becomes one weighted, directed propagation graph.
+
+    Every relationship is walkable both ways; ``upstream_weights`` scales the walk
+    against a relationship's direction (target to source), per relationship type, so
+    risk follows money downstream. Types not listed there are symmetric (a shared
+    device links both holders alike).
 
     ``alpha`` is the restart probability of the personalised PageRank: 0.15 means a
     walk from a seed takes 1/0.15 - 1 ≈ 5.7 steps on average, so risk fades over a
     handful of hops rather than leaking across the whole country's graph.
 
     Push tolerance (incremental updates): after a push every node has
-    ``|residual| < eps * degree``, which on an undirected graph bounds the error of the
-    degree-normalised score ``p/deg`` by ``eps`` (the degree vector is a fixed point of
-    the walk). ``eps`` is ``push_eps`` when set, else ``push_eps_fraction`` times the
-    normalisation floor (the level that maps to score 0, see ``normalise.py``), so
+    ``|residual| < eps * degree``, which bounds the error of the degree-normalised
+    score ``p/deg`` by ``eps`` (the degree vector is a fixed point of the undirected
+    walk, and the damped walk maps it to no more than itself; see ``graph.py``).
+    ``eps`` is ``push_eps`` when set, else ``push_eps_fraction`` times the
+    background level (the level that maps to ``background_score``, see ``normalise.py``), so
     incremental noise stays a fraction of the smallest visible score step.
     """
 
@@ -73,7 +85,14 @@ class PropagationConfig:
     # [min_decades, max_decades] (see normalise.py).
     min_decades: float = 1.0
     max_decades: float = 6.0
+    # Background exposure scores this; below it the score falls to 0 over below_decades
+    # more, so accounts below background keep their order (normalise.py).
+    background_score: float = 0.1
+    below_decades: float = 6.0
     seed_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SEED_WEIGHTS))
+    upstream_weights: Mapping[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_UPSTREAM_WEIGHTS)
+    )
 
     def __post_init__(self) -> None:
         if not 0.0 < self.alpha < 1.0:
@@ -90,13 +109,24 @@ class PropagationConfig:
             raise PropagationError("amount_ref_kzt must be positive")
         if not 0 < self.min_decades <= self.max_decades:
             raise PropagationError("need 0 < min_decades <= max_decades")
+        if not 0.0 <= self.background_score < 1.0 or self.below_decades <= 0:
+            raise PropagationError("need 0 <= background_score < 1 and below_decades > 0")
         bad = [k for k, w in self.rel_weights.items() if w < 0]
         bad += [str(k) for k, w in self.edge_type_weights.items() if w < 0]
         if bad:
             raise PropagationError(f"negative relationship weights: {bad}")
+        # Zero would make a payee a dead end for the walk and break the symmetric
+        # sparsity pattern the transposed product relies on.
+        bad_up = [k for k, w in self.upstream_weights.items() if not 0.0 < w <= 1.0]
+        if bad_up:
+            raise PropagationError(f"upstream weights must be in (0, 1]: {bad_up}")
 
     def weight_of(self, edge_type: EdgeType) -> float:
         """Base weight of one typed edge set; 0 means it is left out of the graph."""
         if edge_type in self.edge_type_weights:
             return float(self.edge_type_weights[edge_type])
         return float(self.rel_weights.get(edge_type[1], 0.0))
+
+    def upstream_of(self, edge_type: EdgeType) -> float:
+        """Fraction of the weight the walk gets against the relationship's direction."""
+        return float(self.upstream_weights.get(edge_type[1], 1.0))

@@ -1,11 +1,13 @@
 """Why an entity is risky: which seeds its score comes from, and along which paths.
 
 Contributions. ``p(t) = sum_s w_s * pi_s(t)`` where ``pi_s`` is the PPR of a unit seed
-at ``s``. On an undirected graph random walks are reversible, which gives
-``deg(s) * pi_s(t) = deg(t) * pi_t(s)``: so one local push *from the entity* yields
-every seed's contribution at once, ``w_s * pi_t(s) * deg(t) / deg(s)``, instead of one
-PPR per seed. The push stops at ``eps = rel_tol * p(t) / deg(t)``, which bounds each
-contribution's error by ``rel_tol * p(t) * w_s`` (``push.py``). ``pi_t(s)`` is read as
+at ``s``. The walk damps steps against a transfer's direction (``graph.py``), and
+``deg(s) * pi_s(t) = deg(t) * rho_t(s)`` where ``rho`` is the PPR of the walk damped
+the other way (``A^T``; on an undirected graph ``rho = pi``, reversibility): so one
+local push *from the entity* along ``A^T`` yields every seed's contribution at once,
+``w_s * rho_t(s) * deg(t) / deg(s)``, instead of one PPR per seed. The push stops at
+``eps = rel_tol * p(t) / deg(t)``, which bounds each contribution's error by
+``rel_tol * p(t) * w_s`` (``push.py``). ``rho_t(s)`` is read as
 ``p_t(s) + alpha * r_t(s)``: residual still sitting on a seed restarts there at least
 with probability alpha, so this stays a lower bound but does not drop a high-degree
 seed just because its share of the residual sat under its (degree-scaled) threshold.
@@ -15,10 +17,11 @@ seeds found account for (all found seeds, not only the ``top_k`` listed).
 
 Paths. For each top seed, the path a walker from the seed most probably takes to the
 entity: maximum product of transition probabilities, i.e. a shortest path under costs
-``-log(w_uv / deg(u))``. The products of one path read forwards and backwards differ
-by the constant ``deg(t)/deg(s)``, so one Dijkstra from the entity over the region the
-push explored serves all seeds. Each step is reported as the strongest real edge
-between the two nodes (type, direction, amount, time).
+``-log(A[u, v] / deg(u))``. The same path read backwards under ``A^T`` has the product
+forwards times the constant ``deg(s)/deg(t)``, so one Dijkstra from the entity over
+the region the push explored (with ``A^T`` costs) serves all seeds. Each step is
+reported as the strongest real edge between the two nodes (type, direction, amount,
+time).
 """
 
 from __future__ import annotations
@@ -82,16 +85,16 @@ def _reverse_walk(
     p = np.zeros(n)
     r = np.zeros(n)
     r[t] = 1.0
-    stats = push(graph, p, r, np.array([t]), eps, alpha, max_volume=max_volume)
+    stats = push(graph, p, r, np.array([t]), eps, alpha, max_volume=max_volume, transpose=True)
     return p, r, stats
 
 
 def _walked_region(graph: PropagationGraph, pushed: np.ndarray) -> tuple[np.ndarray, sp.csr_array]:
     """The nodes the reverse walk reached (pushed nodes and their neighbours, sorted) and
-    the transition costs -log(w/deg) of the edges it walked, i.e. out of pushed nodes
-    only: reading whole rows of hubs that were merely touched would cost more than the
-    walk itself."""
-    adj = graph.adj
+    the transition costs -log(A^T[u, w] / deg(u)) of the edges it walked, i.e. out of
+    pushed nodes only: reading whole rows of hubs that were merely touched would cost
+    more than the walk itself."""
+    adj = graph.adj_t
     starts = adj.indptr[pushed].astype(np.int64)
     lens = adj.indptr[pushed + 1].astype(np.int64) - starts
     owner = np.repeat(pushed, lens)

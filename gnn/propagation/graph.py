@@ -1,16 +1,29 @@
-"""The homogeneous propagation graph built from a typed ``GraphSnapshot``.
+"""The directed propagation graph built from a typed ``GraphSnapshot``.
 
 All node types share one index space: global index = offset of the type + local
-index (position in ``snapshot.nodes[type]``). Every kept edge is entered in both
-directions (risk flows both ways along a transfer, a shared device, a holder link),
-parallel edges between the same two nodes are summed, and self-loops are dropped.
+index (position in ``snapshot.nodes[type]``). Every kept edge can be walked both
+ways: along its direction at its weight, against it at ``upstream_of(type)`` times
+that (money flows downstream, so the walk from a mule reaches its payees in full and
+the victims who paid it hardly at all). Parallel edges between the same two nodes are
+summed per direction, and self-loops are dropped.
 
-The adjacency is stored as a symmetric CSR matrix ``adj`` in float64 with int32
-indices. float64 was measured against float32 on a 1M-node / 20M-entry matrix: the
+``adj`` holds the walk weights ``A[u, v]`` (rows: where risk at ``u`` goes) as CSR in
+float64 with int32 indices; its sparsity pattern is symmetric, so ``adj_t`` (``A^T``)
+shares the index arrays and only permutes the values. ``degree`` is the undirected
+weight of a node's edges (every direction at full weight) and normalises the walk:
+``P = D^-1 A``. Downstream steps are therefore exactly those of the undirected walk,
+upstream steps are damped, and the damped remainder ends the walk (``P`` is
+substochastic). Two things follow that the rest of the package relies on: ``P`` is
+entrywise at most the undirected walk's, so ``PPR(deg) <= deg`` and the push error
+bound of ``push.py`` still holds; and ``deg(s) P^k[s, t] = deg(t) Q^k[t, s]`` with
+``Q = D^-1 A^T`` (the walk with damping the other way), which is how ``explain.py``
+finds every seed's contribution with one push from the entity. With every upstream
+weight 1 the graph is the old undirected one.
+float64 was measured against float32 on a 1M-node / 20M-entry matrix: the
 product is dominated by random gathers of ``x``, so float32 saved only ~10% per
 product while losing the precision the 6-decade normalisation needs.
-The transition matrix is never materialised: ``P = D^-1 W`` and, ``W`` being
-symmetric, ``P^T x = W (x / d)``, one sparse product per power iteration.
+The transition matrix is never materialised: ``P^T x = A^T (x / d)``, one sparse
+product per power iteration.
 
 For explanations each CSR entry also carries the single strongest underlying edge
 (its edge type, original direction, amount and time), so a path read off the matrix
@@ -40,8 +53,9 @@ class PropagationGraph:
     node_types: list[str]
     offsets: np.ndarray  # int64, len(node_types) + 1; type t owns [offsets[t], offsets[t+1])
     ids: dict[str, list[str]]
-    adj: sp.csr_array  # symmetric, summed weights
-    degree: np.ndarray  # float64 weighted degree (row sums of adj)
+    adj: sp.csr_array  # A[u, v]: walk weight from u to v; symmetric pattern
+    adj_t: sp.csr_array  # A^T, same index arrays as adj
+    degree: np.ndarray  # float64 undirected weight of a node's edges: the walk's normaliser
     edge_types: list[EdgeType]
     entry_kind: np.ndarray  # int16 per CSR entry: index into edge_types of the strongest edge
     entry_forward: np.ndarray  # bool per CSR entry: that edge's source is the entry's row
@@ -106,7 +120,7 @@ def build_propagation_graph(
     if as_of is None:
         as_of = latest_time(snapshot.edges)
 
-    srcs, dsts, ws, kinds, amounts, ats = [], [], [], [], [], []
+    srcs, dsts, ws, ups, kinds, amounts, ats = [], [], [], [], [], [], []
     edge_types: list[EdgeType] = []
     for et, es in snapshot.edges.items():
         s_type, _, d_type = et
@@ -130,6 +144,7 @@ def build_propagation_graph(
         srcs.append(gs[keep])
         dsts.append(gd[keep])
         ws.append(w[keep])
+        ups.append(np.full(int(keep.sum()), config.upstream_of(et), dtype=np.float64))
         kinds.append(np.full(int(keep.sum()), k, dtype=np.int16))
         m = int(keep.sum())
         amounts.append(es.amount[keep] if es.amount is not None else np.full(m, np.nan))
@@ -144,6 +159,7 @@ def build_propagation_graph(
         src=cat(srcs, np.int64),
         dst=cat(dsts, np.int64),
         w=cat(ws, np.float64),
+        up=cat(ups, np.float64),
         kind=cat(kinds, np.int16),
         amount=cat(amounts, np.float64),
         at=cat(ats, np.float64),
@@ -167,13 +183,15 @@ def _assemble(
     src: np.ndarray,
     dst: np.ndarray,
     w: np.ndarray,
+    up: np.ndarray,
     kind: np.ndarray,
     amount: np.ndarray,
     at: np.ndarray,
     edge_types: list[EdgeType],
     as_of: float | None,
 ) -> PropagationGraph:
-    """Merge parallel edges per unordered pair, then mirror into a symmetric CSR.
+    """Merge parallel edges per unordered pair, then mirror into a CSR whose pattern is
+    symmetric and whose values are the walk weights of each direction.
 
     Work is done once per unordered pair (one sort of ``m`` keys), and the mirror image
     comes from scipy's C transpose and addition, carrying a position id as payload so
@@ -188,7 +206,7 @@ def _assemble(
         adj.indices = adj.indices.astype(idx_dtype)
         empty = np.empty(0)
         return PropagationGraph(
-            node_types, offsets, ids, adj, np.zeros(n), edge_types,
+            node_types, offsets, ids, adj, adj.copy(), np.zeros(n), edge_types,
             np.empty(0, dtype=np.int16), np.empty(0, dtype=bool), empty, empty.copy(), as_of,
         )  # fmt: skip
     lo = np.minimum(src, dst)
@@ -199,6 +217,13 @@ def _assemble(
     starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
     ws = w[order]
     pair_weight = np.add.reduceat(ws, starts)
+    # Per direction of the pair (lo -> hi and hi -> lo): an edge lo -> hi walks lo -> hi
+    # at its weight and hi -> lo at its upstream fraction.
+    src_is_lo = (src < dst)[order]
+    ups = up[order] * ws
+    lo_hi_weight = np.add.reduceat(np.where(src_is_lo, ws, ups), starts)
+    hi_lo_weight = np.add.reduceat(np.where(src_is_lo, ups, ws), starts)
+    del src_is_lo, ups
     # The strongest parallel edge explains the pair; ties go to the lowest edge number.
     lens = np.diff(np.append(starts, m))
     strongest = ws == np.repeat(np.maximum.reduceat(ws, starts), lens)
@@ -230,18 +255,27 @@ def _assemble(
     payload = adj.data.astype(np.int64) - 1
     is_upper = payload < pairs
     pair = payload % pairs
-    del payload
-    adj.data = pair_weight[pair]
+    # The mirror of entry (u, v) is entry (v, u): the same pair, the other half.
+    position = np.empty(2 * pairs, dtype=np.int64)
+    position[payload] = np.arange(payload.size, dtype=np.int64)
+    mirror = position[(payload + pairs) % (2 * pairs)]
+    del payload, position
+    degree = np.bincount(
+        np.repeat(np.arange(n), np.diff(adj.indptr)), weights=pair_weight[pair], minlength=n
+    ).astype(np.float64)
+    adj.data = np.where(is_upper, lo_hi_weight[pair], hi_lo_weight[pair])
+    adj_t = sp.csr_array((adj.data[mirror], adj.indices, adj.indptr), shape=(n, n))
+    del mirror
     entry_edge = best[pair]
     src_is_row_of_upper = src[best] == upper_row
     forward = np.where(is_upper, src_is_row_of_upper[pair], ~src_is_row_of_upper[pair])
-    degree = np.asarray(adj.sum(axis=1), dtype=np.float64).ravel()
     log.info("propagation graph: %d nodes, %d edges kept, %d matrix entries", n, m, adj.nnz)
     return PropagationGraph(
         node_types=node_types,
         offsets=offsets,
         ids=ids,
         adj=adj,
+        adj_t=adj_t,
         degree=degree,
         edge_types=edge_types,
         entry_kind=kind[entry_edge],

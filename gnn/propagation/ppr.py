@@ -2,10 +2,12 @@
 
 Definition (unnormalised seed vector ``s``, restart probability ``alpha``)::
 
-    p = alpha * s + (1 - alpha) * P^T p,   P = D^-1 W  (row-normalised)
+    p = alpha * s + (1 - alpha) * P^T p,   P = D^-1 A  (row-normalised)
     p = alpha * (I - (1 - alpha) P^T)^-1 s
 
-so ``p`` is linear in ``s`` and its total mass equals ``sum(s)``. An isolated node
+so ``p`` is linear in ``s``. Its total mass is at most ``sum(s)``: a step against a
+transfer's direction is damped (``graph.py``) and the rest of that walk ends, and with
+no damping (all upstream weights 1) the mass is exactly ``sum(s)``. An isolated node
 (degree 0) is given an implicit self-loop: its mass stays on it rather than leaking
 or being teleported elsewhere. That keeps the operator local, which the push
 algorithm (incremental updates, explanations) relies on, and keeps an isolated seed
@@ -30,7 +32,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class PprResult:
-    scores: np.ndarray  # float64 per global index; sums to sum(seed vector)
+    scores: np.ndarray  # float64 per global index; sums to at most sum(seed vector)
     iterations: int
     converged: bool
     last_delta: float  # ||x_k - x_k-1||_1 / ||s||_1 at the last iteration
@@ -44,7 +46,8 @@ def inverse_degree(graph: PropagationGraph) -> np.ndarray:
 
 
 def transition_matrix(graph: PropagationGraph) -> sp.csr_array:
-    """``P`` explicitly (row-stochastic, isolated nodes with their self-loop). For
+    """``P`` explicitly (substochastic where upstream steps are damped, isolated nodes
+    with their self-loop). For
     inspection and small graphs: iterations use ``walk_transpose`` and never build it."""
     inv = sp.diags_array(inverse_degree(graph))
     loops = sp.diags_array(graph.isolated.astype(np.float64))
@@ -52,8 +55,8 @@ def transition_matrix(graph: PropagationGraph) -> sp.csr_array:
 
 
 def walk_transpose(graph: PropagationGraph, x: np.ndarray, inv_deg: np.ndarray) -> np.ndarray:
-    """P^T x with the isolated-node self-loop: W (x / d) + x on isolated nodes."""
-    y = np.asarray(graph.adj @ (x * inv_deg))
+    """P^T x with the isolated-node self-loop: A^T (x / d) + x on isolated nodes."""
+    y = np.asarray(graph.adj_t @ (x * inv_deg))
     iso = np.flatnonzero(graph.isolated)
     y[iso] += x[iso]
     return y
@@ -93,7 +96,7 @@ def personalized_pagerank(
     try:
         for iterations in range(1, config.max_iter + 1):  # noqa: B007
             np.multiply(x, inv_deg, out=scratch)
-            y = np.asarray(graph.adj @ scratch)
+            y = np.asarray(graph.adj_t @ scratch)
             if iso.size:
                 y[iso] += x[iso]
             y *= 1.0 - alpha

@@ -4,8 +4,11 @@ State: estimate ``p`` and residual ``r`` with the invariant ``p + PPR(r) = PPR(s
 (PPR linear, as in ``ppr.py``). Pushing node ``u`` moves ``alpha * r[u]`` into ``p[u]``
 and spreads ``(1 - alpha) * r[u]`` over its neighbours in proportion to edge weight,
 which keeps the invariant exactly. Pushing stops when every node has
-``|r[u]| < eps * deg(u)``; on an undirected graph ``PPR(deg) = deg``, so the remaining
-error satisfies ``|PPR(s) - p| <= eps * deg`` node by node.
+``|r[u]| < eps * deg(u)``; PPR is a positive linear map with ``PPR(deg) <= deg``
+(equality on an undirected graph; damped upstream steps only lower it, see
+``graph.py``), so the remaining error satisfies ``|PPR(s) - p| <= eps * deg`` node by
+node. ``transpose=True`` pushes along ``A^T`` instead, the walk with the damping the
+other way round, which ``explain.py`` needs.
 
 Instead of a Python queue, each round pushes every node above threshold at once
 (pushes commute, so the invariant still holds) with numpy gathers over the CSR rows;
@@ -56,10 +59,11 @@ def push(
     alpha: float,
     *,
     max_volume: int | None = None,
+    transpose: bool = False,
 ) -> PushStats:
     """Push from ``frontier`` (the nodes whose residual changed) until ``|r| < eps*deg``
     everywhere it could have changed. ``p`` and ``r`` are updated in place."""
-    adj = graph.adj
+    adj = graph.adj_t if transpose else graph.adj
     indptr, indices, data = adj.indptr, adj.indices, adj.data
     degree = graph.degree
     stats = PushStats()

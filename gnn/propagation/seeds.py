@@ -10,7 +10,7 @@ import numpy as np
 from gnn.propagation.config import PropagationConfig
 from gnn.propagation.errors import PropagationError
 from gnn.propagation.graph import PropagationGraph
-from gnn.snapshot import GraphSnapshot
+from gnn.snapshot import EdgeType, GraphSnapshot
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,16 @@ def _attr(snapshot: GraphSnapshot, node_type: str, name: str) -> np.ndarray | No
     return None if value is None else np.asarray(value)
 
 
+def _edge_attr(snapshot: GraphSnapshot, edge_type: EdgeType, name: str, size: int) -> np.ndarray:
+    """A per-edge factor in [0, 1]; 1 where the snapshot does not carry it (or NaN)."""
+    attrs = getattr(snapshot, "edge_attrs", {}).get(edge_type, {})
+    value = attrs.get(name)
+    if value is None:
+        return np.ones(size)
+    v = np.asarray(value, dtype=np.float64)
+    return np.where(np.isfinite(v), v, 1.0)
+
+
 def _active(
     snapshot: GraphSnapshot, node_type: str, as_of: float | None, start: str, end: str | None
 ) -> np.ndarray:
@@ -72,8 +82,10 @@ def seeds_from_snapshot(
     """Seeds the snapshot itself knows about.
 
     - Every account an ``(:Incident)-[:BENEFICIARY]->(:Account)`` edge points at, weight
-      ``seed_weights['beneficiary']``; incidents reported after ``as_of`` (node attr
-      ``reported_at``) are skipped so back-tests do not see the future.
+      ``seed_weights['beneficiary']`` times the edge's ``seed_weight`` attribute where
+      the snapshot has one (reduced until the AFC confirms a bank's report about another
+      bank's customer); incidents reported after ``as_of`` (node attr ``reported_at``)
+      are skipped so back-tests do not see the future.
     - Every entity a ``(:ListEntry)-[:LISTS]->(x)`` edge points at, weight by the entry's
       ``list`` attribute (``black``/``grey``; entries without it count as grey), only
       while in force (``since`` <= as_of < ``until``).
@@ -86,11 +98,11 @@ def seeds_from_snapshot(
             active = _active(snapshot, s_type, as_of, "reported_at", None)
             dst_ids = snapshot.nodes[d_type]
             src_ids = snapshot.nodes[s_type]
-            for a, b in zip(es.src.tolist(), es.dst.tolist(), strict=True):
-                if active[a]:
-                    seeds.append(
-                        Seed(d_type, dst_ids[b], weights["beneficiary"], f"incident {src_ids[a]}")
-                    )
+            reduced = _edge_attr(snapshot, (s_type, rel, d_type), "seed_weight", len(es))
+            for a, b, k in zip(es.src.tolist(), es.dst.tolist(), reduced.tolist(), strict=True):
+                weight = weights["beneficiary"] * min(max(k, 0.0), 1.0)
+                if active[a] and weight > 0:
+                    seeds.append(Seed(d_type, dst_ids[b], weight, f"incident {src_ids[a]}"))
         elif rel == "LISTS" and s_type == "ListEntry":
             active = _active(snapshot, s_type, as_of, "since", "until")
             lists = _attr(snapshot, s_type, "list")

@@ -111,3 +111,36 @@ def test_a_seed_sent_through_the_api_scores_as_the_batch_run_does(
     # the new ListEntry node, which the running engine's graph cannot.)
     i, j = engine.graph.index_of("Account", merchant), batch.graph.index_of("Account", merchant)
     assert engine.state.seeds[i] == pytest.approx(batch.state.seeds[j]) == 0.3
+
+
+def test_the_batch_run_honours_retractions_and_unconfirmed_reports(
+        graph: Driver, db: str, tiny_feeds: Path, pseudo: Pseudonymiser, tmp_path: Path) -> None:
+    """A retracted incident seeds nothing and a report still awaiting the AFC's
+    confirmation seeds at its reduced weight, in the next full run as in the running
+    engine (the batch run used to seed every beneficiary at 1.0, retracted or not), and
+    the correction invalidates the cached snapshot."""
+    from cypher import statement
+
+    load_directory(graph, db, tiny_feeds, pseudo, rejects_path=tmp_path / "r.csv",
+                   progress=False)
+    cache = tmp_path / "cache"
+    mule = pseudo("account", IBANS[1])
+    recs, _, _ = graph.execute_query(
+        "MATCH (i:Incident)-[:BENEFICIARY]->(:Account {id: $id}) RETURN i.id AS id",
+        id=mule, database_=db)
+    incident = recs[0]["id"]
+    first = PropagationEngine.build(graph, db, cache_dir=cache)
+    assert first.state.seeds[first.graph.index_of("Account", mule)] == 1.0
+    graph.execute_query(statement("api/incident_pending"), id=incident, by="bank-a",
+                        pending=[mule], weight=0.25, database_=db)
+    pending = PropagationEngine.build(graph, db, cache_dir=cache)
+    assert pending.state.seeds[pending.graph.index_of("Account", mule)] == pytest.approx(0.25)
+    assert pending.seed_weight("Account", mule) == pytest.approx(0.25)
+    graph.execute_query(statement("api/incident_retract"), id=incident, at="2026-12-01T00:00:00Z",
+                        by="bank-a", reason="mistaken report", database_=db)
+    after = PropagationEngine.build(graph, db, cache_dir=cache)
+    assert after.state.seeds[after.graph.index_of("Account", mule)] == 0.0
+    assert after.seed_weight("Account", mule) == 0.0
+    i_first = first.graph.index_of("Account", mule)
+    i_after = after.graph.index_of("Account", mule)
+    assert after.state.normalised()[i_after] < first.state.normalised()[i_first]

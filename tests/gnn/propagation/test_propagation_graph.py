@@ -34,7 +34,7 @@ def test_global_index_roundtrip_over_types(make_snapshot):
         g.index_of("Bank", "x")
 
 
-def test_symmetric_parallel_summed_self_loops_and_unknown_rels_dropped(make_snapshot):
+def test_directed_parallel_summed_self_loops_and_unknown_rels_dropped(make_snapshot):
     cfg = PropagationConfig(half_life_days=None)
     snap = make_snapshot(
         {"Account": ["a", "b", "c"], "Bank": ["B"]},
@@ -49,13 +49,21 @@ def test_symmetric_parallel_summed_self_loops_and_unknown_rels_dropped(make_snap
     )
     g = build(snap, cfg)
     dense = g.adj.toarray()
-    assert np.allclose(dense, dense.T)
     a, b, c = (g.index_of("Account", k) for k in "abc")
-    assert dense[a, b] == pytest.approx(3.0)  # three parallel unit-weight transfers
+    # Money flows downstream: two unit transfers a -> b at full weight plus b -> a's
+    # upstream tenth; the other way one full transfer plus two upstream tenths.
+    assert dense[a, b] == pytest.approx(2.1)
+    assert dense[b, a] == pytest.approx(1.2)
+    assert np.allclose(g.adj_t.toarray(), dense.T)
+    # The walk's normaliser is the undirected weight, so the upstream remainder ends
+    # the walk rather than being pushed downstream.
+    assert g.degree[a] == pytest.approx(3.0) and g.degree[b] == pytest.approx(3.0)
     assert dense[c, c] == 0.0
     assert g.adj.nnz == 2  # nothing through the bank
-    assert np.allclose(g.degree, dense.sum(axis=1))
     assert g.isolated[c]
+    flat = build(snap, PropagationConfig(half_life_days=None, upstream_weights={}))
+    assert np.allclose(flat.adj.toarray(), flat.adj.toarray().T)
+    assert np.allclose(flat.degree, flat.adj.toarray().sum(axis=1))
 
 
 def test_relationship_weights_and_overrides(make_snapshot):

@@ -51,7 +51,7 @@ def test_matches_dense_closed_form_including_an_isolated_node(make_snapshot):
     )
     g, s, p = run(snap, [("s", 1.0), ("lonely", 0.3), ("b", 0.5)])
     w = g.adj.toarray()
-    deg = w.sum(axis=1)
+    deg = np.maximum(w, w.T).sum(axis=1)  # undirected weight: no parallel edges here
     trans = np.zeros_like(w)
     for i in range(g.num_nodes):
         if deg[i] > 0:
@@ -62,7 +62,7 @@ def test_matches_dense_closed_form_including_an_isolated_node(make_snapshot):
     alpha = CFG.alpha
     expected = alpha * np.linalg.solve(np.eye(g.num_nodes) - (1 - alpha) * trans.T, s)
     assert p == pytest.approx(expected, rel=1e-9, abs=1e-12)
-    assert p.sum() == pytest.approx(s.sum())
+    assert p.sum() < s.sum()  # damped upstream steps end some walks
     assert score(g, p, "lonely") == pytest.approx(0.3)
 
 
@@ -161,3 +161,26 @@ def test_graph_without_edges_keeps_all_mass_on_the_seeds(make_snapshot):
     snap = make_snapshot({"Account": ["a", "b", "c"]}, [])
     _g, _s, p = run(snap, [("a", 1.0), ("c", 0.3)])
     assert p.tolist() == pytest.approx([1.0, 0.0, 0.3])
+
+
+def test_risk_flows_downstream_and_the_victim_side_carries_almost_nothing(make_snapshot):
+    """A victim paid the mule; the mule paid a cash-out account. Before direction-aware
+    propagation both got the same share of the mule's risk (the transfer graph was
+    undirected), so the victim met PAYER_RISK_HIGH at their next payment."""
+    snap = make_snapshot(
+        {"Account": ["victim", "mule", "cashout", "shop"]},
+        [tr("victim", "mule"), tr("mule", "cashout"), tr("victim", "shop")],
+    )
+    g, s, p = run(snap, [("mule", 1.0)])
+    norm = normalise_scores(p, g.degree, CFG, s)
+    victim, cashout, shop = (norm[g.index_of("Account", k)] for k in ("victim", "cashout", "shop"))
+    assert cashout > 0.5  # the next layer of the scheme is exposed
+    assert victim < CFG.background_score  # no more exposed than anyone else
+    assert shop <= victim
+    # Without the damping the victim is as exposed as the cash-out account.
+    flat = PropagationConfig(half_life_days=None, tol=1e-12, max_iter=1000, upstream_weights={})
+    g0, s0, p0 = run(snap, [("mule", 1.0)], flat)
+    norm0 = normalise_scores(p0, g0.degree, flat, s0)
+    assert norm0[g0.index_of("Account", "victim")] == pytest.approx(
+        norm0[g0.index_of("Account", "cashout")], rel=0.2
+    )
