@@ -22,6 +22,7 @@ def raise_cmd(
     min_band: Annotated[str, typer.Option(help="lowest risk band alerted")] = "high",
     gnn_min: Annotated[float, typer.Option(help="lowest GNN score alerted")] = 0.5,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    report: Annotated[str | None, typer.Option(help="JSON summary path")] = None,
 ) -> None:
     """Raise alerts from the latest detect run, GNN scores, risk bands and clusters: one
     open alert per entity, held back by dismissals until the evidence changes."""
@@ -40,6 +41,9 @@ def raise_cmd(
                            drift=lambda: score_drift(driver, s.neo4j_database,
                                                      s.var_dir / "models"))
     d = rep.as_dict()
+    if report:
+        with open(report, "w", encoding="utf-8") as fh:
+            json.dump(d, fh, indent=2)
     if as_json:
         typer.echo(json.dumps(d, indent=2))
         return

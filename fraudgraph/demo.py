@@ -49,7 +49,8 @@ def demo(
     seed: Annotated[int, typer.Option()] = 7,
     epochs: Annotated[int, typer.Option(help="GNN epochs")] = 30,
 ) -> None:
-    """Start Neo4j, generate and load a world, detect, train, score, propagate, cluster."""
+    """Start Neo4j, generate and load a world, detect, train, score, propagate, cluster,
+    raise the alert queue."""
     from fraudgraph.cli import settings
 
     s = settings()
@@ -73,6 +74,8 @@ def demo(
     timings["propagate"] = _step("propagate", ["propagate", "--report",
                                                str(out / "propagate.json")])
     timings["clusters"] = _step("clusters", ["clusters", "--json", str(out / "clusters.json")])
+    # The investigators' queue after the night's runs (docs/casework.md).
+    timings["alerts"] = _step("alerts", ["alerts", "raise", "--report", str(out / "alerts.json")])
     truth = world / "truth"
     timings["eval_heuristics"] = _step("eval heuristics", [
         "eval", "heuristics", "--truth", str(truth), "--json", str(out / "eval-heuristics.json")])
@@ -86,6 +89,7 @@ def demo(
                  "relationships": load.get("graph_relationships")},
         "reports": sorted(p.name for p in out.glob("*.json")),
         "propagation": _read(out / "propagate.json"),
+        "alerts": _read(out / "alerts.json"),
         "eval_models": _read(out / "eval-models.json"),
     }
     path = out / "summary.json"

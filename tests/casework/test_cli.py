@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import typer
@@ -28,14 +29,18 @@ def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     return app
 
 
-def test_raise_list_monitor(cli: typer.Typer, world: Driver, db: str) -> None:  # noqa: F811
+def test_raise_list_monitor(cli: typer.Typer, world: Driver, db: str,  # noqa: F811
+                            tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["alerts", "raise", "--as-of", "2026-03-10T10:00:00+05:00",
                                    "--json"])
     assert res.exit_code == 0, res.output
     rep = json.loads(res.output)
     assert rep["raised"] == 4 and rep["as_of"] == NOW
-    res = CliRunner().invoke(cli, ["alerts", "raise", "--as-of", "2026-03-11T10:00:00+05:00"])
+    report = tmp_path / "alerts.json"
+    res = CliRunner().invoke(cli, ["alerts", "raise", "--as-of", "2026-03-11T10:00:00+05:00",
+                                   "--report", str(report)])
     assert res.exit_code == 0 and "0 raised, 4 updated" in res.output
+    assert json.loads(report.read_text())["updated"] == 4  # what the demo summary shows
     res = CliRunner().invoke(cli, ["alerts", "list", "--limit", "2"])
     lines = res.output.strip().splitlines()
     assert res.exit_code == 0 and len(lines) == 2 and all("alr_" in ln for ln in lines)
