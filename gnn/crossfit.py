@@ -158,7 +158,8 @@ def choose_rounds(boosters: list[Any], x: np.ndarray, y: np.ndarray, rows: np.nd
 
 
 def group_folds(ids: list[str] | np.ndarray, known: np.ndarray, src: np.ndarray,
-                dst: np.ndarray, folds: int, seed: int = 0) -> np.ndarray:
+                dst: np.ndarray, folds: int, seed: int = 0, *,
+                split_webs: bool = True) -> np.ndarray:
     """Folds in which the known accounts of one ring stay together: a ring is a connected
     component of known accounts over their transfers, and takes the fold of its smallest
     id. Unknown accounts keep the fold of their own id. Held out this way, a known ring
@@ -168,7 +169,10 @@ def group_folds(ids: list[str] | np.ndarray, known: np.ndarray, src: np.ndarray,
     a web of them, and is split by member id: kept whole it would take nearly every
     known account into one fold, whose booster would then learn from almost none (on
     IBM AMLSim, 198 of 210 known accounts formed one component, and the fifth of the
-    accounts scored by that booster was ranked as if nothing were known)."""
+    accounts scored by that booster was ranked as if nothing were known).
+    ``split_webs=False`` keeps every component whole: the right folds for holding out
+    *evidence* (seeds of propagation) rather than training rows, so that an account is
+    never judged by known accounts it is connected to."""
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
@@ -184,7 +188,7 @@ def group_folds(ids: list[str] | np.ndarray, known: np.ndarray, src: np.ndarray,
                       shape=(idx.size, idx.size))
     _, comp = connected_components(a, directed=False)
     share = -(-idx.size // folds)  # ceil: one fold's share of the known accounts
-    whole = np.bincount(comp)[comp] <= share
+    whole = np.bincount(comp)[comp] <= share if split_webs else np.ones(idx.size, dtype=bool)
     idx, comp = idx[whole], comp[whole]
     if idx.size == 0:
         return fold

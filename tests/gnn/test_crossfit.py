@@ -82,6 +82,9 @@ def test_a_web_of_known_rings_is_split_by_id_not_put_in_one_fold() -> None:
     np.testing.assert_array_equal(fold[web], fold_of(ids, 4)[web])
     assert np.bincount(fold[web], minlength=4).min() > 5  # spread over every fold
     assert len(set(fold[small].tolist())) == 1  # a ring that fits a fold stays whole
+    # Holding out evidence (propagation's seeds) keeps the web whole all the same.
+    evidence = group_folds(ids, known, src, dst, folds=4, split_webs=False)
+    assert len(set(evidence[web].tolist())) == 1
 
 
 def test_rounds_are_chosen_out_of_fold_where_more_boosting_memorises() -> None:
