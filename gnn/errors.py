@@ -1,4 +1,5 @@
-"""The exception root of the GNN pipeline (export, features, training, scoring, clusters)."""
+"""The one exception root of gnn/: export, features, training, scoring, clusters, and the
+model stack (`gnn.models.errors`) and propagation (`gnn.propagation.errors`) below it."""
 
 from fraudgraph.errors import FraudgraphError
 

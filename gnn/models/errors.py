@@ -1,9 +1,9 @@
-"""The exception root of the GNN model stack (models, training loops, metrics)."""
+"""Errors of the GNN model stack (models, training loops, metrics), under ``GnnError``."""
 
-from fraudgraph.errors import FraudgraphError
+from gnn.errors import GnnError
 
 
-class ModelError(FraudgraphError):
+class ModelError(GnnError):
     """A model, training run or metric was asked for something it cannot do."""
 
 

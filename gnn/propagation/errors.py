@@ -1,11 +1,12 @@
-"""The exception root of risk propagation."""
+"""Errors of risk propagation, under ``GnnError`` (one root for the whole of gnn/, so
+``except GnnError`` sees them all)."""
 
 from __future__ import annotations
 
-from fraudgraph.errors import FraudgraphError
+from gnn.errors import GnnError
 
 
-class PropagationError(FraudgraphError):
+class PropagationError(GnnError):
     """Risk propagation cannot proceed: bad configuration, unknown entity, bad seed."""
 
 
