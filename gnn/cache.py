@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from neo4j import Driver
 
+from cypher import statement
 from gnn.snapshot import EdgeSet
 from gnn.timed import TimedSnapshot
 from graph_loader.load import graph_counts
@@ -44,16 +45,9 @@ def data_fingerprint(driver: Driver, database: str) -> dict[str, Any]:
         "MATCH (d:DetectRun) WHERE d.latest = true RETURN collect(toString(d.id)) AS ids",
         database_=database, routing_="r")
     runs = sorted(recs[0]["ids"])
-    # Corrections change properties, not counts: a retraction, a confirmation or a list
-    # entry's removal must still invalidate the cached snapshot.
-    recs, _, _ = driver.execute_query(
-        "CALL () { MATCH (i:Incident) RETURN count(i.retracted_at) AS retracted, "
-        "count(CASE WHEN i.confirmed THEN 1 END) AS confirmed } "
-        "CALL () { MATCH (le:ListEntry) RETURN count(le.removed_at) AS removed } "
-        "CALL () { MATCH (:Incident)-[r:BENEFICIARY]->() "
-        "          RETURN sum(coalesce(r.seed_weight, 1.0)) AS seeded } "
-        "RETURN retracted, confirmed, removed, seeded", database_=database, routing_="r")
-    corrections = {k: recs[0][k] for k in ("retracted", "confirmed", "removed", "seeded")}
+    recs, _, _ = driver.execute_query(statement("risk/corrections"), database_=database,
+                                      routing_="r")
+    corrections = dict(recs[0])
     return {"format": FORMAT_VERSION, "nodes": nodes, "relationships": rels, "loads": loads,
             "detect_runs": runs, "corrections": corrections}
 

@@ -143,16 +143,20 @@ def choose_rounds(boosters: list[Any], x: np.ndarray, y: np.ndarray, rows: np.nd
     if yh.all() or not yh.any() or np.unique(fold[held][yh]).size < 2:
         return rounds, {}
     grid = sorted({max(1, round(f * rounds)) for f in ROUND_GRID})
+    fh, xh = fold[held], x[held]
+    # Raw scores add up over trees and rank as the probabilities do (AP is a ranking
+    # measure), so each booster's trees are read once, a stretch of the grid at a time.
+    raw = np.zeros(int(held.sum()))
     curve: dict[int, float] = {}
+    done = 0
     for r in grid:
-        oof = np.zeros(int(held.sum()))
-        fh = fold[held]
-        xh = x[held]
         for k, booster in enumerate(boosters):
             m = fh == k
             if m.any():
-                oof[m] = booster.predict(xh[m], num_iteration=r)
-        curve[r] = pr_auc(yh.astype(np.int8), oof)
+                raw[m] += booster.predict(xh[m], start_iteration=done, num_iteration=r - done,
+                                          raw_score=True)
+        done = r
+        curve[r] = pr_auc(yh.astype(np.int8), raw)
     top = max(curve.values())
     return min(r for r, v in curve.items() if v >= top - 1e-12), curve
 

@@ -29,6 +29,11 @@ class GraphSnapshot:
     nodes: dict[str, list[str]] = field(default_factory=dict)  # type -> ids, position = index
     edges: dict[EdgeType, EdgeSet] = field(default_factory=dict)
     node_attrs: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    # Extra per-edge columns aligned with ``edges[edge type]`` (beyond amount and time).
+    edge_attrs: dict[EdgeType, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    def attrs(self, edge_type: EdgeType) -> dict[str, np.ndarray]:
+        return self.edge_attrs.get(edge_type, {})
 
     def index(self, node_type: str) -> dict[str, int]:
         return {k: i for i, k in enumerate(self.nodes.get(node_type, []))}

@@ -1,9 +1,10 @@
-"""A `GraphSnapshot` with per-edge attributes, and its view as of a cut-off time.
+"""A `GraphSnapshot` with its data hash, and its view as of a cut-off time.
 
-``TimedSnapshot.edge_attrs[edge type]`` holds extra per-edge columns aligned with the
-edge arrays: ``since`` (when a structural relationship began: an account's opening for
-HOLDS, a device's first use, a phone's first SIM event), ``until`` (list expiry),
-``channel``/``interbank`` codes of transfers, ``kind`` of SIM events, ``duration_s``.
+``edge_attrs[edge type]`` (declared on `GraphSnapshot`) holds extra per-edge columns
+aligned with the edge arrays: ``since`` (when a structural relationship began: an
+account's opening for HOLDS, a device's first use, a phone's first SIM event), ``until``
+(list expiry), ``channel``/``interbank`` codes of transfers, ``kind`` of SIM events,
+``duration_s``.
 
 The time of an edge is ``at`` where the relationship is an event (transfers, calls, SIM
 events, incidents by their report time) and ``since`` otherwise; an edge with neither
@@ -13,7 +14,7 @@ computed from ``as_of(snapshot, T)``, so nothing from ``T`` on can leak into it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,12 +27,8 @@ ACCOUNT_KINDS: tuple[str, ...] = ("personal", "business", "merchant")
 
 @dataclass
 class TimedSnapshot(GraphSnapshot):
-    edge_attrs: dict[EdgeType, dict[str, np.ndarray]] = field(default_factory=dict)
     data_hash: str = ""
     as_of: float | None = None  # set on views made by `as_of`
-
-    def attrs(self, edge_type: EdgeType) -> dict[str, np.ndarray]:
-        return self.edge_attrs.get(edge_type, {})
 
     def node_attr(self, node_type: str, name: str) -> np.ndarray | None:
         return self.node_attrs.get(node_type, {}).get(name)

@@ -68,6 +68,18 @@ def db(settings: Settings) -> str:
 
 
 @pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment a `fraudgraph` command run in-process needs to reach the test
+    Neo4j with the test key (CliRunner tests)."""
+    for k, v in {"FRAUDGRAPH_VAR_DIR": str(settings.var_dir),
+                 "FRAUDGRAPH_BOLT_PORT": str(settings.bolt_port),
+                 "FRAUDGRAPH_HTTP_PORT": str(settings.http_port),
+                 "FRAUDGRAPH_PSEUDONYM_KEY": TEST_KEY, "FRAUDGRAPH_ENV": "test"}.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+
+
+@pytest.fixture
 def tmp_world(tmp_path: Path) -> Path:
     return tmp_path / "world"
 

@@ -19,7 +19,7 @@ from neo4j import AsyncManagedTransaction
 
 from api import deps
 from api.auth import require
-from api.db import cypher, tx_rows
+from api.db import Graph, cypher, tx_rows
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.keys import Principal
 from api.models.incidents import (
@@ -114,22 +114,31 @@ async def confirm_incident(
     request: Request, incident_id: str = Path(min_length=1, max_length=128),
     principal: Principal = Depends(require("incidents:confirm")),
 ) -> Any:
+    confirmed = await _correct(request, deps.graph(request), incident_id, "incident_confirm",
+                               "confirm_incident", "confirmed", 1.0, by=principal.key_id)
+    return {"id": incident_id, "confirmed": True, "retracted": False, "seeds": confirmed}
+
+
+async def _correct(request: Request, g: Graph, incident_id: str, statement: str,
+                   change: str, accounts_key: str, weight: float,
+                   **params: Any) -> list[str]:
+    """One correction of an incident in force (confirm, retract): the write, then the
+    accounts it names re-seeded at ``weight`` (0: what their other evidence justifies),
+    audited. 404 when the incident is not in force."""
     now = datetime.now(UTC).isoformat()
 
     async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
-        return await tx_rows(tx, cypher("incident_confirm"), id=incident_id, at=now,
-                             by=principal.key_id)
+        return await tx_rows(tx, cypher(statement), id=incident_id, at=now, **params)
 
-    rows = await deps.graph(request).write(work)
+    rows = await g.write(work)
     if not rows:
         raise NotFound(f"no incident {incident_id} in force")
-    confirmed = [str(b) for b in rows[0]["confirmed"]]
-    seeds = [("account", b, 1.0) for b in confirmed]
+    accounts = [str(b) for b in rows[0][accounts_key]]
+    seeds = [("account", b, weight) for b in accounts]
     if seeds:
         await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
-    deps.audit_detail(request, change="confirm_incident", incident=incident_id,
-                      accounts=confirmed)
-    return {"id": incident_id, "confirmed": True, "retracted": False, "seeds": confirmed}
+    deps.audit_detail(request, change=change, incident=incident_id, accounts=accounts)
+    return accounts
 
 
 @router.post("/incidents/{incident_id}/retract", response_model=IncidentState,
@@ -148,21 +157,9 @@ async def retract_incident(
     if principal.role == "bank" and head.get("reporter") != principal.bank:
         raise Forbidden("a bank may retract only the incidents it reported")
     why = scrub_text(body.reason.strip(), deps.pseudo(request))
-    now = datetime.now(UTC).isoformat()
-
-    async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
-        return await tx_rows(tx, cypher("incident_retract"), id=incident_id, at=now,
-                             by=principal.key_id, reason=why)
-
-    rows = await g.write(work)
-    if not rows:
-        raise NotFound(f"no incident {incident_id} in force")
-    withdrawn = [str(b) for b in rows[0]["withdrawn"]]
-    seeds = [("account", b, 0.0) for b in withdrawn]
-    if seeds:
-        await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
-    deps.audit_detail(request, change="retract_incident", incident=incident_id,
-                      accounts=withdrawn)
+    withdrawn = await _correct(request, g, incident_id, "incident_retract",
+                               "retract_incident", "withdrawn", 0.0, by=principal.key_id,
+                               reason=why)
     return {"id": incident_id, "confirmed": bool(head["confirmed"]), "retracted": True,
             "seeds": withdrawn}
 

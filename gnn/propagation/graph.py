@@ -255,17 +255,13 @@ def _assemble(
     payload = adj.data.astype(np.int64) - 1
     is_upper = payload < pairs
     pair = payload % pairs
-    # The mirror of entry (u, v) is entry (v, u): the same pair, the other half.
-    position = np.empty(2 * pairs, dtype=np.int64)
-    position[payload] = np.arange(payload.size, dtype=np.int64)
-    mirror = position[(payload + pairs) % (2 * pairs)]
-    del payload, position
-    degree = np.bincount(
-        np.repeat(np.arange(n), np.diff(adj.indptr)), weights=pair_weight[pair], minlength=n
-    ).astype(np.float64)
+    del payload
+    adj.data = pair_weight[pair]
+    degree = np.asarray(adj.sum(axis=1), dtype=np.float64).ravel()  # undirected weight
+    # Entry (u, v) walks u -> v; its mirror in A^T, at the same position, walks v -> u.
     adj.data = np.where(is_upper, lo_hi_weight[pair], hi_lo_weight[pair])
-    adj_t = sp.csr_array((adj.data[mirror], adj.indices, adj.indptr), shape=(n, n))
-    del mirror
+    adj_t = sp.csr_array((np.where(is_upper, hi_lo_weight[pair], lo_hi_weight[pair]),
+                          adj.indices, adj.indptr), shape=(n, n))
     entry_edge = best[pair]
     src_is_row_of_upper = src[best] == upper_row
     forward = np.where(is_upper, src_is_row_of_upper[pair], ~src_is_row_of_upper[pair])

@@ -46,8 +46,7 @@ def _attr(snapshot: GraphSnapshot, node_type: str, name: str) -> np.ndarray | No
 
 def _edge_attr(snapshot: GraphSnapshot, edge_type: EdgeType, name: str, size: int) -> np.ndarray:
     """A per-edge factor in [0, 1]; 1 where the snapshot does not carry it (or NaN)."""
-    attrs = getattr(snapshot, "edge_attrs", {}).get(edge_type, {})
-    value = attrs.get(name)
+    value = snapshot.attrs(edge_type).get(name)
     if value is None:
         return np.ones(size)
     v = np.asarray(value, dtype=np.float64)

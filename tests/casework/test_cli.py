@@ -11,19 +11,11 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 from casework.cli import register
-from fraudgraph.settings import Settings
 from tests.casework.test_alert_store import NOW, world  # noqa: F401
-from tests.conftest import TEST_KEY
 
 
 @pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    for k, v in {"FRAUDGRAPH_VAR_DIR": str(settings.var_dir),
-                 "FRAUDGRAPH_BOLT_PORT": str(settings.bolt_port),
-                 "FRAUDGRAPH_HTTP_PORT": str(settings.http_port),
-                 "FRAUDGRAPH_PSEUDONYM_KEY": TEST_KEY, "FRAUDGRAPH_ENV": "test"}.items():
-        monkeypatch.setenv(k, v)
-    monkeypatch.delenv("NEO4J_URI", raising=False)
+def cli(cli_env: None) -> typer.Typer:
     app = typer.Typer()
     register(app)
     return app

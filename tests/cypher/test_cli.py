@@ -12,8 +12,6 @@ from typer.testing import CliRunner
 
 from cypher.cli import register
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.settings import Settings
-from tests.conftest import TEST_KEY
 from tests.cypher.conftest import AS_OF, DAY, Builder
 
 IBAN_A = "KZ86125KZT5004100100"
@@ -21,13 +19,7 @@ IBAN_B = "KZ75125KZT2069100100"
 
 
 @pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
-    for k, v in {"FRAUDGRAPH_VAR_DIR": str(settings.var_dir),
-                 "FRAUDGRAPH_BOLT_PORT": str(settings.bolt_port),
-                 "FRAUDGRAPH_HTTP_PORT": str(settings.http_port),
-                 "FRAUDGRAPH_PSEUDONYM_KEY": TEST_KEY, "FRAUDGRAPH_ENV": "test"}.items():
-        monkeypatch.setenv(k, v)
-    monkeypatch.delenv("NEO4J_URI", raising=False)
+def cli(cli_env: None) -> typer.Typer:
     app = typer.Typer()
     register(app)
     return app
