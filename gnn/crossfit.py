@@ -15,7 +15,8 @@ How long to boost is chosen on the held-out folds themselves: every booster is g
 to ``rounds`` and the number of rounds used is the one at which the out-of-fold scores
 rank the known positives highest (average precision of known against unlabelled).
 With few positives the boosters otherwise learn the known rings by heart: on IBM
-AMLSim, 300 fixed rounds ranked the hidden rings at AP 0.64, the chosen ~100 at 0.73.
+AMLSim (offline, before the fold fix below), 300 fixed rounds ranked the hidden rings at
+AP 0.64, 100 rounds of the same trees at 0.72.
 With folds that keep a known ring together (`group_folds`) this is a leave-ring-out
 validation, the question a new ring asks.
 """
@@ -172,8 +173,8 @@ def group_folds(ids: list[str] | np.ndarray, known: np.ndarray, src: np.ndarray,
     A component larger than one fold's share of the known accounts is not one ring but
     a web of them, and is split by member id: kept whole it would take nearly every
     known account into one fold, whose booster would then learn from almost none (on
-    IBM AMLSim, 198 of 210 known accounts formed one component, and the fifth of the
-    accounts scored by that booster was ranked as if nothing were known).
+    IBM AMLSim, 197 of 210 known accounts formed one component, the fold holding it had
+    198, and its booster, which scores a fifth of the accounts, learned from 12).
     ``split_webs=False`` keeps every component whole: the right folds for holding out
     *evidence* (seeds of propagation) rather than training rows, so that an account is
     never judged by known accounts it is connected to."""

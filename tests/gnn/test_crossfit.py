@@ -68,7 +68,7 @@ def test_group_folds_keep_a_known_ring_together() -> None:
 
 def test_a_web_of_known_rings_is_split_by_id_not_put_in_one_fold() -> None:
     """Known rings that pay each other form one component; kept whole it took nearly
-    every known account into one fold (IBM AMLSim: 198 of 210), and that fold's booster
+    every known account into one fold (IBM AMLSim: 197 of 210), and that fold's booster
     learned from almost no positives."""
     ids = [f"acc_{i:03d}" for i in range(300)]
     known = np.zeros(300, dtype=bool)
