@@ -51,9 +51,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from casework.alerts import Action, AlertConfig, Evidence, Prior, decide, priority
+from cypher.graph_schema import apply_schema, reset_data
 from fraudgraph.db import open_driver
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.schema import apply_schema, reset_data
 from fraudgraph.settings import load_settings
 from gnn.errors import LabelError
 from gnn.export import export_snapshot

@@ -36,10 +36,10 @@ sys.path.insert(0, str(REPO))
 
 from neo4j import Driver
 
+from cypher.graph_schema import apply_schema, reset_data
 from fraudgraph.db import make_driver
 from fraudgraph.neo4j_server import Neo4jServer
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.schema import apply_schema, reset_data
 from fraudgraph.settings import Settings
 from graph_loader.feeds import FEEDS_BY_NAME, ShapeContext, transfers
 from graph_loader.load import batch_params, cypher

@@ -30,8 +30,8 @@ def raise_cmd(
     from casework.alerts import AlertConfig
     from casework.monitor_store import score_drift
     from cypher.params import parse_ts
-    from fraudgraph.cli import settings
     from fraudgraph.db import open_driver
+    from fraudgraph.settings import load_settings as settings
 
     s = settings()
     cfg = AlertConfig(min_band=min_band, gnn_min=gnn_min)
@@ -59,8 +59,8 @@ def list_cmd(
     """The queue, highest priority first (pseudonyms only)."""
     from neo4j import RoutingControl
 
-    from fraudgraph.cli import settings
     from fraudgraph.db import open_driver
+    from fraudgraph.settings import load_settings as settings
 
     s = settings()
     with open_driver(s) as driver:
@@ -83,8 +83,8 @@ def monitor(
     """Per week: alerts raised and closed, verdict mix and precision, score drift (PSI
     against the model's evaluation window), incidents alerted before their report."""
     from casework.monitor_store import report
-    from fraudgraph.cli import settings
     from fraudgraph.db import open_driver
+    from fraudgraph.settings import load_settings as settings
 
     s = settings()
     with open_driver(s) as driver:

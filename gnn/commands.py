@@ -1,5 +1,5 @@
 """What the CLI commands do, given settings: export, then train / score / cluster /
-evaluate. Kept apart from `gnn.cli` so the CLI module imports nothing heavy."""
+evaluate. Kept apart from `cli.models` so the CLI module imports nothing heavy."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ def models_root(s: Settings) -> Path:
 
 def load_snapshot(no_cache: bool = False, s: Settings | None = None
                   ) -> tuple[TimedSnapshot, Settings]:
-    from fraudgraph.cli import settings
     from fraudgraph.db import open_driver
+    from fraudgraph.settings import load_settings
     from gnn.export import export_snapshot
 
-    s = s or settings()
+    s = s or load_settings()
     with open_driver(s) as driver:
         snap = export_snapshot(driver, s.neo4j_database,
                                cache_dir=None if no_cache else cache_dir(s))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from cypher.graph_schema import apply_schema, reset_data
 from fraudgraph.db import make_driver
 from fraudgraph.neo4j_server import Neo4jServer
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.schema import apply_schema, reset_data
 from fraudgraph.settings import REPO_ROOT, Settings
 
 TEST_KEY = "test-pseudonym-key"

@@ -17,8 +17,8 @@ from api.app import create_app
 from api.config import ApiConfig
 from api.keys import create_key
 from api.risk import StoredRiskEngine
+from cypher.graph_schema import reset_data
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.schema import reset_data
 from fraudgraph.settings import Settings
 from graph_loader.load import load_directory
 from tests.api.world import write_derived, write_feeds

@@ -9,8 +9,8 @@ import typer
 from neo4j import Driver
 from typer.testing import CliRunner
 
-from api.cli import register
 from api.keys import hash_token
+from cli.service import register
 from fraudgraph.errors import ConfigurationError
 from fraudgraph.settings import Settings
 

@@ -10,8 +10,8 @@ from neo4j import Driver
 
 from casework.alert_store import raise_alerts
 from casework.alerts import AlertConfig
+from cypher.graph_schema import reset_data
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.schema import reset_data
 from graph_loader.load import load_directory
 from tests.api.world import CHECK_AT, IBAN, ts, write_derived, write_feeds
 

@@ -160,19 +160,3 @@ def test_signal_id_is_stable_per_run_heuristic_entity() -> None:
     assert len({a, signal_id("run_2", "shared_device", "account", "acc_1"),
                 signal_id("run_1", "many_banks", "account", "acc_1"),
                 signal_id("run_1", "shared_device", "account", "acc_2")}) == 4
-
-
-def test_register_shares_an_existing_eval_group() -> None:
-    import typer
-
-    from cypher.cli import register
-
-    app = typer.Typer()
-    other = typer.Typer()
-    other.command("models")(lambda: None)
-    app.add_typer(other, name="eval")
-    register(app)
-    evals = [g for g in app.registered_groups if g.name == "eval"]
-    assert len(evals) == 1
-    assert {c.name for c in other.registered_commands} == {"models", "heuristics"}
-    assert {c.name for c in app.registered_commands} >= {"detect", "query", "heuristics"}

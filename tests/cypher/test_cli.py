@@ -10,7 +10,7 @@ import typer
 from neo4j import Driver
 from typer.testing import CliRunner
 
-from cypher.cli import register
+from cli.detection import register
 from fraudgraph.pseudonym import Pseudonymiser
 from tests.cypher.conftest import AS_OF, DAY, Builder
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from neo4j import Driver
 
+from cypher.graph_schema import reset_data
 from cypher.heuristics import Hit
-from fraudgraph.schema import reset_data
 from tests.cypher.conftest import DAY, HOUR, hits
 from tests.cypher.scaled import RINGS, World, cycle, fan_in
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from fraudgraph.schema import apply_schema, reset_data
+from cypher.graph_schema import apply_schema, reset_data
 from fraudgraph.settings import REPO_ROOT, Settings
 from graph_loader.checksum import graph_checksum
 from graph_loader.generate.world import generate_world

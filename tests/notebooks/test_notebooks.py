@@ -11,11 +11,11 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from neo4j import Driver
 
-from fraudgraph.notebook import NotebookRefused, may_replace, prepare_world
+from cypher.graph_schema import reset_data
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.schema import reset_data
 from fraudgraph.settings import REPO_ROOT, Settings
 from graph_loader.load import load_directory
+from graph_loader.notebook import NotebookRefused, may_replace, prepare_world
 from tests.conftest import TEST_KEY
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -78,8 +78,8 @@ def test_notebook_runs(name: str, notebook_env: Settings, tmp_path: Path) -> Non
 
 
 def test_world_marker_names_world_and_key(tmp_path: Path) -> None:
-    from fraudgraph.notebook import world_marker
     from fraudgraph.pseudonym import Pseudonymiser
+    from graph_loader.notebook import world_marker
 
     a = world_marker(tmp_path / "notebook-3000-s7", Pseudonymiser("k1"))
     assert a == world_marker(tmp_path / "notebook-3000-s7", Pseudonymiser("k1"))
@@ -124,7 +124,7 @@ def test_an_empty_or_generated_graph_may_be_replaced(graph: Driver, db: str,
 def test_the_read_only_driver_cannot_write(settings: Settings, neo4j_driver: Driver) -> None:
     from neo4j.exceptions import Neo4jError
 
-    from fraudgraph.notebook import read_only_driver
+    from graph_loader.notebook import read_only_driver
 
     ro = read_only_driver(settings)
     try:

@@ -20,8 +20,8 @@ from api.app import create_app
 from api.config import ApiConfig
 from api.keys import create_key
 from cypher.detect import detect
+from cypher.graph_schema import reset_data
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.schema import reset_data
 from fraudgraph.settings import Settings
 from gnn.risk_engine import PropagationEngine
 from graph_loader.generate.world import generate_world

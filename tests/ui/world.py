@@ -15,8 +15,8 @@ from neo4j import Driver
 
 from api.keys import create_key
 from cypher.detect import detect
+from cypher.graph_schema import reset_data
 from fraudgraph.pseudonym import Pseudonymiser
-from fraudgraph.schema import reset_data
 from gnn.cluster_run import build_clusters
 from gnn.cluster_store import write_clusters
 from gnn.export import export_snapshot

@@ -11,9 +11,9 @@ import typer
 from neo4j import Driver
 from typer.testing import CliRunner
 
+from cli import models as cli
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
-from gnn import cli
 from gnn.export import export_snapshot
 from gnn.fit import GnnConfig
 from gnn.pipeline import TrainOptions, score_snapshot, train_pipeline, write_scores

@@ -51,7 +51,7 @@ def demo(
 ) -> None:
     """Start Neo4j, generate and load a world, detect, train, score, propagate, cluster,
     raise the alert queue."""
-    from fraudgraph.cli import settings
+    from cli.common import settings
 
     s = settings()
     out = s.var_dir / "demo"

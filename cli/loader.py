@@ -52,10 +52,10 @@ def load(
     rejects: Annotated[Path | None, typer.Option(help="rejects CSV path")] = None,
 ) -> None:
     """Validate, pseudonymise and load feeds into Neo4j. Exit 3 if any row was rejected."""
-    from fraudgraph.cli import settings
+    from cli.common import settings
+    from cypher.graph_schema import apply_schema
     from fraudgraph.db import open_driver
     from fraudgraph.pseudonym import Pseudonymiser
-    from fraudgraph.schema import apply_schema
     from graph_loader.load import load_directory
 
     s = settings()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from fraudgraph.cli import eval_group
+from cli.common import eval_group
 
 
 def register(app: typer.Typer) -> None:
@@ -49,11 +49,11 @@ def detect(
     from rich.console import Console
     from rich.table import Table
 
+    from cli.common import settings
     from cypher.detect import DAY_S
     from cypher.detect import detect as run_detect
     from cypher.heuristics import parse_overrides
     from cypher.params import parse_ts
-    from fraudgraph.cli import settings
     from fraudgraph.db import open_driver
 
     s = settings()
@@ -100,9 +100,9 @@ def query(
     out: Annotated[Path | None, typer.Option(help="write the JSON result here")] = None,
 ) -> None:
     """Run one investigator query read-only; ids may be raw (pseudonymised here)."""
+    from cli.common import settings
     from cypher.ids import resolve_id_params
     from cypher.library import QueryLibrary
-    from fraudgraph.cli import settings
     from fraudgraph.db import open_driver
     from fraudgraph.pseudonym import Pseudonymiser
 
@@ -152,8 +152,8 @@ def eval_heuristics(
     = None,
 ) -> None:
     """Precision, recall and hits per heuristic against a generated world's truth."""
+    from cli.common import settings
     from cypher.evaluate_run import evaluate_run
-    from fraudgraph.cli import settings
     from fraudgraph.db import open_driver
     from fraudgraph.pseudonym import Pseudonymiser
 

@@ -17,7 +17,7 @@ def propagate(
     report: Annotated[str | None, typer.Option(help="JSON summary path")] = None,
 ) -> None:
     """Recompute risk for every entity from incidents and lists, and write it back."""
-    from fraudgraph.cli import settings
+    from cli.common import settings
     from fraudgraph.db import open_driver
     from gnn.risk_engine import PropagationEngine
 

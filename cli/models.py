@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from fraudgraph.cli import eval_group
+from cli.common import eval_group
 
 log = logging.getLogger(__name__)
 

@@ -30,11 +30,11 @@ from fraudgraph.db import make_driver
 from fraudgraph.errors import FraudgraphError
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import REPO_ROOT, Settings, load_settings
+from graph_loader.load import PROVENANCE_KEY
 
 log = logging.getLogger(__name__)
 
 MARKER_KEY = "notebook_world"
-PROVENANCE_KEY = "provenance"  # written by graph_loader.load (fraudgraph imports nothing above it)
 _DATA = ("Account", "Person", "Phone", "Device", "Incident", "ListEntry")
 
 
@@ -142,8 +142,8 @@ def prepare_world(settings: Settings, accounts: int = 3000, seed: int = 7, *,
                   progress: bool = False) -> NotebookWorld:
     """Start the managed Neo4j if needed, generate the world if missing, load it if the
     graph does not hold it yet; return the handles. The caller closes ``driver``."""
+    from cypher.graph_schema import apply_schema, reset_data
     from fraudgraph.neo4j_server import Neo4jServer
-    from fraudgraph.schema import apply_schema, reset_data
     from graph_loader.generate.world import generate_world
     from graph_loader.load import load_directory
 

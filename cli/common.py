@@ -1,0 +1,27 @@
+"""What the command modules share: the settings each command reads, and the `eval` group
+that two modules add to. Kept apart from cli.main so the command modules never import the
+module that imports them."""
+
+from __future__ import annotations
+
+import typer
+
+from fraudgraph.settings import Settings, load_settings
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+def echo(msg: str) -> None:
+    typer.echo(msg)
+
+
+def eval_group(app: typer.Typer) -> typer.Typer:
+    """The shared `fraudgraph eval` group: found if another module made it, else created."""
+    for info in app.registered_groups:
+        if info.name == "eval" and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(no_args_is_help=True, help="Evaluate detectors against ground truth")
+    app.add_typer(group, name="eval")
+    return group
