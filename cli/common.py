@@ -4,6 +4,10 @@ module that imports them."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import typer
 
 from fraudgraph.settings import Settings, load_settings
@@ -15,6 +19,12 @@ def settings() -> Settings:
 
 def echo(msg: str) -> None:
     typer.echo(msg)
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """A command's --json / --report file; numpy scalars are written as numbers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj, indent=2, default=float))
 
 
 def eval_group(app: typer.Typer) -> typer.Typer:

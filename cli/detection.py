@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.common import eval_group
+from cli.common import eval_group, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -74,8 +74,7 @@ def detect(
                   f"{sum(o.write_s for o in rep.outcomes):.2f}", "")
     Console(stderr=False).print(table)
     if report:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(json.dumps(rep.as_dict(), indent=2))
+        write_json(report, rep.as_dict())
     if not rep.ok:
         raise typer.Exit(1)
 
@@ -161,8 +160,7 @@ def eval_heuristics(
     with open_driver(s) as driver:
         result = evaluate_run(driver, s.neo4j_database, truth,
                               Pseudonymiser(s.pseudonym_key.get_secret_value()), run_id=run_id)
-    json_out.parent.mkdir(parents=True, exist_ok=True)
-    json_out.write_text(json.dumps(result, indent=2))
+    write_json(json_out, result)
     for name, m in result["heuristics"].items():
         flag = "  LOW PRECISION" if m["low_precision"] else ""
         typer.echo(f"{name:20s} hits {m['hits']:>7d}  precision {_num(m['precision'])}  "

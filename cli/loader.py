@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from cli.common import write_json
+
 
 def register(app: typer.Typer) -> None:
     app.command("generate")(generate)
@@ -74,8 +76,7 @@ def load(
             batch_size=s.batch_size,
             writers=s.load_writers,
         )
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps(rep.as_dict(), indent=2))
+    write_json(report, rep.as_dict())
     for f in rep.files:
         typer.echo(
             f"{f.feed:13s} read {f.read:>9d}  loaded {f.loaded:>9d}  "

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import eval_group
+from cli.common import eval_group, write_json
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,7 @@ def train(
                          hidden=hidden, cut=(_ts(t1), _ts(t2), _ts(t3)), threads=threads,
                          heuristics=heuristics, use_signals=signals)
     if json_out:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(manifest, indent=2, default=float))
+        write_json(json_out, manifest)
     typer.echo(f"model {manifest['version']}  split {json.dumps(manifest['split'])}")
     for name, m in manifest["metrics"]["test"].items():
         typer.echo(f"{name:12s} " + "  ".join(
@@ -112,9 +111,8 @@ def clusters(
     run = run_clusters(snap, s, threshold=threshold, min_size=min_size, window_days=window_days)
     rows = [{k: v for k, v in c.__dict__.items() if k != "members"} for c in run.clusters]
     if json_out:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps({"threshold": run.threshold, "high_risk": run.high_risk,
-                                        "clusters": rows}, indent=2, default=float))
+        write_json(json_out, {"threshold": run.threshold, "high_risk": run.high_risk,
+                              "clusters": rows})
     typer.echo(f"{len(run.clusters)} clusters from {run.high_risk} high-risk accounts "
                f"(threshold {run.threshold:.4f})")
     for c in sorted(run.clusters, key=lambda c: -c.predicted_growth)[:10]:
@@ -137,8 +135,7 @@ def eval_models(
 
     snap, s = load_snapshot(no_cache)
     result = run_eval(snap, s, truth=truth, version=version, weeks=weeks)
-    json_out.parent.mkdir(parents=True, exist_ok=True)
-    json_out.write_text(json.dumps(result, indent=2, default=float))
+    write_json(json_out, result)
     for section in ("reported", "reported_active", "truth", "truth_hidden"):
         for name, m in result.get(section, {}).items():
             pr = m.get("pr_auc")

@@ -110,7 +110,7 @@ def may_replace(driver: Driver, database: str) -> tuple[bool, str]:
     return False, (f"refusing to reset database {database!r} ({nodes} entities): {why}. The "
                    "notebooks load their own synthetic world and would erase it. Point "
                    "NEO4J_URI at an empty or test instance, or explore real data read-only "
-                   "with fraudgraph.notebook.read_only_driver(settings) instead of "
+                   "with graph_loader.notebook.read_only_driver(settings) instead of "
                    "prepare_world.")
 
 
