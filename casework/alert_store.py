@@ -1,7 +1,8 @@
 """Alerts in Neo4j: gather the latest runs' evidence, apply the rules of
 `casework.alerts`, write ``(:Alert)-[:ABOUT]->(entity)`` and an ``(:AlertRun)``.
 
-Run after `fraudgraph detect`, `score` and `propagate` (`fraudgraph alerts raise`).
+Run by `fraudgraph detect`, `score` and `propagate` after their run (casework/hooks.py),
+or on its own (`fraudgraph alerts raise`).
 Times are data times (the run's as-of, by default the newest transfer), so a replayed
 world's alerts are dated in its own calendar and lead times compare with incidents'
 report times.
@@ -174,7 +175,7 @@ def raise_alerts(driver: Driver, database: str, cfg: AlertConfig | None = None, 
             rows.append(_row(e, p.id, [], cfg))
             rep.updated += 1
         else:
-            row = _row(e, alert_id(e.kind, e.entity_id, now), d.why, cfg)
+            row = _row(e, alert_id(e.kind, e.entity_id, now, p.id if p else None), d.why, cfg)
             rows.append(row)
             new.append(row)
             rep.raised += 1

@@ -94,9 +94,14 @@ def entity_key(kind: str, entity_id: str) -> str:
     return f"{kind}:{entity_id}"
 
 
-def alert_id(kind: str, entity_id: str, raised_ts: int) -> str:
-    h = hashlib.sha256(f"{kind}\x00{entity_id}\x00{raised_ts}".encode()).hexdigest()
-    return f"alr_{h[:24]}"
+def alert_id(kind: str, entity_id: str, raised_ts: int, after: str | None = None) -> str:
+    """``after``: the held alert a re-raise follows. Runs on unchanged data share one
+    as-of (the newest transfer), so without it a re-raise at the held alert's own as-of
+    got the held alert's id and the upsert folded it back into the dismissed alert."""
+    key = f"{kind}\x00{entity_id}\x00{raised_ts}"
+    if after is not None:
+        key += f"\x00{after}"
+    return f"alr_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
 
 
 def _max(a: float | None, b: Any) -> float | None:

@@ -1,16 +1,20 @@
-"""What the command modules share: the settings each command reads, and the `eval` group
-that two modules add to. Kept apart from cli.main so the command modules never import the
-module that imports them."""
+"""What the command modules share: the settings each command reads, the `--no-alerts`
+option of the runs that raise alerts, and the `eval` group that two modules add to. Kept
+apart from cli.main so the command modules never import the module that imports them."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from fraudgraph.settings import Settings, load_settings
+
+# detect, score and propagate raise alerts after a successful run (casework.hooks).
+NoAlerts = Annotated[bool, typer.Option(
+    "--no-alerts", help="raise no alerts after the run (default: raise them)")]
 
 
 def settings() -> Settings:

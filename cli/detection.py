@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.common import eval_group, write_json
+from cli.common import NoAlerts, eval_group, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -44,11 +44,15 @@ def detect(
     run_id: Annotated[str | None, typer.Option(
         help="re-run this run id (replaces its signals)")] = None,
     only: Annotated[list[str] | None, typer.Option(help="run only these heuristics")] = None,
+    no_alerts: NoAlerts = False,
 ) -> None:
-    """Run every Cypher heuristic and write one Signal per flagged entity."""
+    """Run every Cypher heuristic and write one Signal per flagged entity.
+
+    Then raises alerts: one per entity, merged with its other evidence."""
     from rich.console import Console
     from rich.table import Table
 
+    from casework.hooks import alerts_after_run, describe, summary
     from cli.common import settings
     from cypher.detect import DAY_S
     from cypher.detect import detect as run_detect
@@ -58,10 +62,15 @@ def detect(
 
     s = settings()
     when = parse_ts(as_of) if as_of else None
+    raised = None
     with open_driver(s) as driver:
         rep = run_detect(driver, s.neo4j_database, as_of=when,
                          window_s=int(window_days * DAY_S) if window_days > 0 else None,
                          overrides=parse_overrides(param or []), run_id=run_id, only=only)
+        # A failed heuristic leaves the run incomplete: its alerts would miss evidence.
+        if not no_alerts and rep.ok:
+            # Dated at the run's as-of, like its signals.
+            raised = alerts_after_run(driver, s.neo4j_database, s, "detect", as_of=rep.as_of)
     table = Table(title=f"detect {rep.run_id} (as of {rep.as_dict()['as_of_iso']})")
     for col in ("heuristic", "severity", "entity", "hits", "query s", "write s", "error"):
         table.add_column(col, justify="right" if col in ("hits", "query s", "write s")
@@ -73,8 +82,10 @@ def detect(
                   f"{sum(o.query_s for o in rep.outcomes):.2f}",
                   f"{sum(o.write_s for o in rep.outcomes):.2f}", "")
     Console(stderr=False).print(table)
+    if raised is not None:
+        typer.echo(f"alerts: {describe(raised)}")
     if report:
-        write_json(report, rep.as_dict())
+        write_json(report, {**rep.as_dict(), "alerts": summary(raised)})
     if not rep.ok:
         raise typer.Exit(1)
 

@@ -17,7 +17,7 @@ log = logging.getLogger("fraudgraph")
 
 def _register_packages() -> None:
     # Registration only defines the commands (no heavy imports); the order is --help's.
-    from casework.cli import register as register_casework
+    from cli.casework import register as register_casework
     from cli.database import register as register_database
     from cli.demo import register as register_demo
     from cli.detection import register as register_detection

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import eval_group, write_json
+from cli.common import NoAlerts, eval_group, write_json
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,11 @@ def train(
                                         "recall_at_1pct_fpr") if m.get(k) is not None))
 
 
-def score(version: Version = None, threads: Threads = 2, no_cache: NoCache = False) -> None:
-    """Score every account with the registered GNN and write `gnn_score` to Neo4j."""
+def score(version: Version = None, threads: Threads = 2, no_cache: NoCache = False,
+          no_alerts: NoAlerts = False) -> None:
+    """Score every account with the registered GNN and write `gnn_score` to Neo4j.
+
+    Then raises alerts: one per entity, merged with its other evidence."""
     _passive_omp()
     from gnn.commands import load_snapshot, run_score
 
@@ -92,6 +95,13 @@ def score(version: Version = None, threads: Threads = 2, no_cache: NoCache = Fal
     result, written, seconds = run_score(snap, s, version=version, threads=threads)
     typer.echo(f"model {result.version}: scored {len(result.ids)} accounts in "
                f"{result.seconds:.1f} s, wrote {written} gnn_score values in {seconds:.1f} s")
+    if not no_alerts:
+        from casework.hooks import alerts_after_run, describe
+        from fraudgraph.db import open_driver
+
+        with open_driver(s) as driver:
+            raised = alerts_after_run(driver, s.neo4j_database, s, "score")
+        typer.echo(f"alerts: {describe(raised)}")
 
 
 def clusters(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from cli.common import NoAlerts, settings, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -15,9 +18,13 @@ def register(app: typer.Typer) -> None:
 
 def propagate(
     report: Annotated[str | None, typer.Option(help="JSON summary path")] = None,
+    no_alerts: NoAlerts = False,
 ) -> None:
-    """Recompute risk for every entity from incidents and lists, and write it back."""
-    from cli.common import settings
+    """Recompute risk for every entity from incidents and lists, and write it back.
+
+    Then raises alerts: one per entity, merged with its other evidence."""
+    from casework.hooks import alerts_after_run
+    from casework.hooks import summary as alert_summary
     from fraudgraph.db import open_driver
     from gnn.risk_engine import PropagationEngine
 
@@ -33,10 +40,13 @@ def propagate(
             "MATCH (n) WHERE n.risk_band IS NOT NULL RETURN labels(n)[0] AS label, "
             "n.risk_band AS band, count(*) AS c ORDER BY label, band",
             database_=s.neo4j_database, routing_="r")
+        seconds = round(time.monotonic() - t0, 2)
+        raised = None if no_alerts else alerts_after_run(driver, s.neo4j_database, s,
+                                                          "propagate")
+    # seconds_total stays the propagation's own time; the alert run reports its counts.
     summary = {"entities_written": written, "seconds_build": round(built, 2),
-               "seconds_total": round(time.monotonic() - t0, 2),
-               "bands": [dict(r) for r in recs], **engine.info()}
+               "seconds_total": seconds, "bands": [dict(r) for r in recs], **engine.info(),
+               "alerts": alert_summary(raised)}
     typer.echo(json.dumps(summary, indent=2))
     if report:
-        with open(report, "w") as fh:
-            json.dump(summary, fh, indent=2)
+        write_json(Path(report), summary)

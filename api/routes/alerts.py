@@ -1,7 +1,8 @@
 """GET /v1/alerts (the queue), GET /v1/alerts/{id}, POST /v1/alerts/{id}/dismiss.
 
-Alerts are raised by `fraudgraph alerts raise` after detect / score / propagate runs. A
-bank's key sees only alerts about its own customers (the alert's banks include it)."""
+Alerts are raised by each detect / score / propagate run (casework/hooks.py), or by
+`fraudgraph alerts raise`. A bank's key sees only alerts about its own customers (the
+alert's banks include it)."""
 
 from __future__ import annotations
 

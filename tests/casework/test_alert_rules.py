@@ -10,6 +10,7 @@ from casework.alerts import (
     AlertConfig,
     Evidence,
     Prior,
+    alert_id,
     decide,
     merge,
     money_factor,
@@ -141,3 +142,12 @@ def test_cluster_growth_is_material() -> None:
 def test_config_is_checked() -> None:
     with pytest.raises(CaseworkError, match="min_band"):
         AlertConfig(min_band="severe")
+
+
+def test_a_reraise_after_a_hold_gets_its_own_id() -> None:
+    # Runs on unchanged data share one as-of: the re-raise must not reuse the held id.
+    first = alert_id("account", "a1", NOW)
+    assert alert_id("account", "a1", NOW) == first  # a first alert's id is stable
+    again = alert_id("account", "a1", NOW, after=first)
+    assert again.startswith("alr_") and again != first
+    assert alert_id("account", "a1", NOW, after=again) not in (first, again)

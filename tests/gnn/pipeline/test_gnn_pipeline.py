@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,16 @@ def test_cli_train_score_clusters_eval(graph: Driver, db: str, pseudo: Pseudonym
     res = runner.invoke(app, ["score", "--threads", "1"])
     assert res.exit_code == 0, res.output
     assert _unscored(graph, db) == 0
+    # score raises alerts itself (casework.hooks): every account at the model threshold.
+    raised = re.search(r"alerts: (\d+) raised, 0 merged", res.output)
+    assert raised, res.output
+    recs, _, _ = graph.execute_query(
+        "MATCH (a:Account) WHERE a.gnn_score >= 0.5 RETURN count(a) AS n, "
+        "sum(CASE WHEN EXISTS { (a)<-[:ABOUT]-(:Alert {status: 'open'}) } THEN 1 ELSE 0 END)"
+        " AS alerted", database_=db)
+    assert recs[0]["alerted"] == recs[0]["n"]
+    alerts, _, _ = graph.execute_query("MATCH (al:Alert) RETURN count(al) AS n", database_=db)
+    assert alerts[0]["n"] == int(raised.group(1)) >= recs[0]["n"]
 
     res = runner.invoke(app, ["clusters", "--json", str(tmp_path / "c1.json")])
     assert res.exit_code == 0, res.output

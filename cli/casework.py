@@ -1,11 +1,16 @@
-"""`fraudgraph alerts raise|list` and `fraudgraph monitor`."""
+"""CLI commands of the casework package: `fraudgraph alerts raise|list` and `fraudgraph
+monitor`. (detect, score and propagate raise alerts themselves, through casework.hooks;
+`alerts raise` is the run on its own, with other thresholds or after `clusters`.)"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from cli.common import settings, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +36,6 @@ def raise_cmd(
     from casework.monitor_store import score_drift
     from cypher.params import parse_ts
     from fraudgraph.db import open_driver
-    from fraudgraph.settings import load_settings as settings
 
     s = settings()
     cfg = AlertConfig(min_band=min_band, gnn_min=gnn_min)
@@ -42,8 +46,7 @@ def raise_cmd(
                                                      s.var_dir / "models"))
     d = rep.as_dict()
     if report:
-        with open(report, "w", encoding="utf-8") as fh:
-            json.dump(d, fh, indent=2)
+        write_json(Path(report), d)
     if as_json:
         typer.echo(json.dumps(d, indent=2))
         return
@@ -60,7 +63,6 @@ def list_cmd(
     from neo4j import RoutingControl
 
     from fraudgraph.db import open_driver
-    from fraudgraph.settings import load_settings as settings
 
     s = settings()
     with open_driver(s) as driver:
@@ -84,7 +86,6 @@ def monitor(
     against the model's evaluation window), incidents alerted before their report."""
     from casework.monitor_store import report
     from fraudgraph.db import open_driver
-    from fraudgraph.settings import load_settings as settings
 
     s = settings()
     with open_driver(s) as driver:

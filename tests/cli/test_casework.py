@@ -10,7 +10,7 @@ import typer
 from neo4j import Driver
 from typer.testing import CliRunner
 
-from casework.cli import register
+from cli.casework import register
 from tests.casework.test_alert_store import NOW, world  # noqa: F401
 
 
