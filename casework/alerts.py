@@ -96,8 +96,8 @@ def entity_key(kind: str, entity_id: str) -> str:
 
 def alert_id(kind: str, entity_id: str, raised_ts: int, after: str | None = None) -> str:
     """``after``: the held alert a re-raise follows. Runs on unchanged data share one
-    as-of (the newest transfer), so without it a re-raise at the held alert's own as-of
-    got the held alert's id and the upsert folded it back into the dismissed alert."""
+    as-of (the newest transfer), so a re-raise can come at the held alert's own as-of;
+    it needs an id of its own, or the upsert would fold it into the dismissed alert."""
     key = f"{kind}\x00{entity_id}\x00{raised_ts}"
     if after is not None:
         key += f"\x00{after}"
