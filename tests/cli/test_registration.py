@@ -32,3 +32,15 @@ def test_main_app_registers_every_command_group() -> None:
                         "score", "clusters", "propagate", "serve", "demo", "monitor"}
     res = CliRunner().invoke(app, ["eval", "--help"])
     assert res.exit_code == 0 and "heuristics" in res.output and "models" in res.output
+
+
+def test_runs_that_raise_alerts_take_no_alerts() -> None:
+    from cli.main import _register_packages, app
+
+    _register_packages()
+    runner = CliRunner()
+    for command in ("detect", "score", "propagate"):
+        res = runner.invoke(app, [command, "--help"])
+        assert res.exit_code == 0 and "--no-alerts" in res.output, command
+    res = runner.invoke(app, ["alerts", "--help"])  # cli/casework.py, registered by main
+    assert res.exit_code == 0 and "raise" in res.output and "list" in res.output
