@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from fraudgraph.pseudonym import Pseudonymiser, scrub_text
 from graph_loader.errors import GraphLoaderError
-from graph_loader.feeds import FEEDS, Feed, RowRejected, ShapeContext, Shaped
+from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
 from graph_loader.reader import find_feed_file, read_rows
 from graph_loader.report import FileReport, LoadReport, RejectsWriter
@@ -38,6 +38,14 @@ def batch_params(feed: Feed, rows: list[dict[str, Any]]) -> dict[str, Any]:
     if not feed.columnar:
         return {"rows": rows}
     return {name: [r[name] for r in rows] for name in rows[0]}
+
+
+def write_statement(feed_name: str, rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The statement and parameters that write rows of one feed, already shaped (validated
+    and pseudonymised: feeds.py), as a batch of a load would: for a caller that writes in
+    its own transaction (the API's incidents and list entries)."""
+    feed = FEEDS_BY_NAME[feed_name]
+    return cypher(feed.name), batch_params(feed, rows)
 
 
 def _file_key(path: Path, feed: str) -> str:

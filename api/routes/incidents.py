@@ -17,7 +17,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Body, Depends, Path, Request
 from neo4j import AsyncManagedTransaction
 
-from api import deps
+from api import deps, trace_service
 from api.auth import require
 from api.db import Graph, cypher, tx_rows
 from api.deps import ConfigDep, EngineDep, GraphDep, PrincipalDep, PseudoDep
@@ -30,12 +30,11 @@ from api.models.incidents import (
     TraceResponse,
 )
 from api.risk import RiskEngine
-from api.trace import Edge, allocate, scope_trace, start_lots
 from api.visibility import Scope
 from fraudgraph.pseudonym import scrub_text
 from gnn.propagation.config import DEFAULT_SEED_WEIGHTS
 from graph_loader.feeds import RowRejected, ShapeContext, incidents
-from graph_loader.load import cypher as loader_cypher
+from graph_loader.load import write_statement
 
 router = APIRouter(prefix="/v1", tags=["incidents"])
 
@@ -90,7 +89,7 @@ async def create_incident(request: Request, body: IncidentIn, principal: Princip
             raise Forbidden(f"a key of bank {principal.bank} reports incidents of its own "
                             "customers only: the victim account is held at another bank")
         pending.extend(b for b in row["beneficiaries"] if not scope.sees([bank_of.get(b)]))
-        await (await tx.run(loader_cypher("incidents"), rows=[row])).consume()
+        await (await tx.run(*write_statement("incidents", [row]))).consume()
         await (await tx.run(cypher("incident_pending"), id=row["id"], by=principal.key_id,
                             pending=pending, weight=reduced)).consume()
 
@@ -177,61 +176,13 @@ async def trace_incident(
     request: Request, principal: PrincipalDep, g: GraphDep, cfg: ConfigDep,
     incident_id: str = Path(min_length=1, max_length=128),
 ) -> Any:
-    head = await g.read_one(cypher("trace_start"), id=incident_id, slack=86400)
+    head = await trace_service.incident_head(g, incident_id)
     if head is None:
         raise NotFound(f"no incident {incident_id}")
-    inc = head["incident"]
-    if principal.role == "bank" and inc.get("reporter") != principal.bank:
+    if principal.role == "bank" and head["incident"].get("reporter") != principal.bank:
         raise Forbidden("a bank may trace only the incidents it reported")
-    start = start_lots(inc, head["beneficiaries"], head["paid"], cfg.trace_window_s)
-    edges: dict[str, Edge] = {}
-    truncated = False
-    if start:
-        until = min(s[2] for s in start) + cfg.trace_window_s
-        since: dict[str, int] = {}
-        frontier: dict[str, int] = {acc: ts for acc, _, ts, _ in start}
-        for _hop in range(cfg.trace_max_hops):
-            todo = {a: t for a, t in frontier.items() if a not in since or t < since[a]}
-            if not todo:
-                break
-            since.update(todo)
-            room = cfg.trace_max_edges - len(edges)
-            rows = await g.read(cypher("trace_hop"), until=until, limit=room + 1,
-                                frontier=[{"id": a, "since": t} for a, t in todo.items()])
-            if len(rows) > room:
-                truncated, rows = True, rows[:room]
-            frontier = {}
-            for r in rows:
-                edges[r["tx_id"]] = Edge(str(r["tx_id"]), r["src"], r["dst"], int(r["ts"]),
-                                         float(r["amount"]), r["channel"], r["interbank"])
-                dst, at = str(r["dst"]), int(r["ts"])
-                if r["channel"] != "atm":
-                    frontier[dst] = min(frontier.get(dst, at), at)
-            if truncated:
-                break
-    res = allocate([(a, k, t) for a, k, t, _ in start], list(edges.values()),
-                   cfg.trace_max_hops)
-    ids = {h["account"] for h in res.holders} | {e.src for e in edges.values()} \
-        | {e.dst for e in edges.values()}
-    banks = {r["id"]: r["bank"] for r in await g.read(cypher("account_banks"), ids=sorted(ids))}
-    deps.audit_detail(request, incident=incident_id, accounts=sorted(ids))
-    out = {
-        "incident": incident_id, "victim": head["victim"],
-        "window_s": cfg.trace_window_s, "max_hops": cfg.trace_max_hops,
-        "start": [{"account": a, "kzt": round(k, 2), "ts": t, "source": s}
-                  for a, k, t, s in start],
-        "hops": [{"hop": h, "traced_kzt": round(sum(e["traced_kzt"] for e in es), 2),
-                  "edges": es} for h, es in sorted(res.hops.items())],
-        "holders": [{**h, "bank": banks.get(h["account"])} for h in res.holders],
-        "cash_outs": res.cash_outs,
-        "totals": {"reported_kzt": inc.get("amount"), "start_kzt": res.start_kzt,
-                   "held_kzt": res.held_kzt, "cashed_out_kzt": res.cashed_out_kzt},
-        "truncated": truncated,
-    }
-    scope = Scope.of(principal)
-    if scope.everything:
-        return out
-    # The reporter knows its victim and the beneficiaries it named; everyone else at
-    # another bank is "at another bank", with amount and time only.
-    told = {str(head["victim"]), *(str(b) for b in head["beneficiaries"])}
-    return scope_trace(out, lambda a: a in told or scope.sees([banks.get(a)]))
+    limits = trace_service.TraceLimits(cfg.trace_window_s, cfg.trace_max_hops,
+                                       cfg.trace_max_edges)
+    trace = await trace_service.trace(g, incident_id, head, limits)
+    deps.audit_detail(request, incident=incident_id, accounts=sorted(trace.accounts))
+    return trace.seen_by(Scope.of(principal))

@@ -22,15 +22,11 @@ from api.explain import plain
 from api.models.lists import ListEntryIn, ListEntryOut, ListEntryRemoved, ListPage
 from fraudgraph.pseudonym import PREFIX, is_pseudonym, scrub_text
 from gnn.propagation.config import DEFAULT_SEED_WEIGHTS
-from graph_loader.feeds import RowRejected, ShapeContext, list_entries
-from graph_loader.load import cypher as loader_cypher
+from graph_loader.feeds import RowRejected, ShapeContext, list_entry
+from graph_loader.load import write_statement
 
 router = APIRouter(prefix="/v1", tags=["lists"])
 ListName = Literal["black", "grey"]
-# Stand-ins that pass the feed's parser when the caller names the entity by pseudonym:
-# the feed then validates every other field, and the pseudonym replaces the stand-in.
-_STAND_IN = {"account": "KZ521250000000001001", "person": "900101300101",
-             "phone": "+77010000000", "device": "stand-in"}
 # The batch run's weights (one definition), so a score does not jump at the next run.
 SEED_WEIGHT = DEFAULT_SEED_WEIGHTS
 
@@ -83,22 +79,21 @@ async def add_entry(request: Request, list_name: ListName, body: ListEntryIn,
     raw = {
         "entry_id": body.entry_id or f"api-{uuid.uuid4().hex[:20]}",
         "entity_kind": body.entity_kind,
-        "entity_id": _STAND_IN[body.entity_kind] if by_pseudonym else entity_id,
+        "entity_id": entity_id,
         "list": list_name, "reason": body.reason, "source": body.source,
         "since": body.since or now.isoformat(), "until": body.until,
     }
     try:
-        row = list_entries(raw, ShapeContext(now=now, pseudo=p)).row
+        row = list_entry(raw, ShapeContext(now=now, pseudo=p),
+                         pseudonym=entity_id if by_pseudonym else None).row
     except RowRejected as e:
         raise Unprocessable(f"{e.field}: {e.reason}", field=e.field) from None
-    if by_pseudonym:
-        row["entity"] = entity_id
     created_at = now.isoformat()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         if (await tx_rows(tx, cypher("list_entry_exists"), id=row["id"]))[0]["exists"]:
             raise Conflict(f"list entry {row['id']} already exists")
-        await (await tx.run(loader_cypher("list_entries"), rows=[row])).consume()
+        await (await tx.run(*write_statement("list_entries", [row]))).consume()
         await (await tx.run(cypher("list_created"), id=row["id"], by=principal.key_id,
                             at=created_at)).consume()
 
