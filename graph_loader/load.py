@@ -22,6 +22,7 @@ from neo4j import Driver
 from tqdm import tqdm
 
 from fraudgraph.pseudonym import Pseudonymiser, scrub_text
+from fraudgraph.vocabulary import LOADED_LABELS, LOADED_RELS
 from graph_loader.errors import GraphLoaderError
 from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
@@ -290,13 +291,8 @@ class LoadInterrupted(GraphLoaderError):
     """Raised by stop_after_batches (crash simulation in tests)."""
 
 
-LOAD_LABELS = ("Account", "Person", "Phone", "Device", "Bank", "Incident", "ListEntry")
-LOAD_RELS = ("TRANSFERRED", "HOLDS", "AT_BANK", "USED", "SIM_EVENT", "HAS_PHONE", "CALLED",
-             "VICTIM", "BENEFICIARY", "CALLER", "LISTS")
-
-
-def graph_counts(driver: Driver, database: str, labels: tuple[str, ...] = LOAD_LABELS,
-                 rels: tuple[str, ...] = LOAD_RELS) -> tuple[dict[str, int], dict[str, int]]:
+def graph_counts(driver: Driver, database: str, labels: tuple[str, ...] = LOADED_LABELS,
+                 rels: tuple[str, ...] = LOADED_RELS) -> tuple[dict[str, int], dict[str, int]]:
     """Node counts per label and relationship counts per type (count-store look-ups)."""
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}

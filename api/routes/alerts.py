@@ -25,6 +25,7 @@ from casework import case_store
 from casework.errors import NotFoundError, TransitionError
 from cypher import statement
 from fraudgraph.pseudonym import scrub_text
+from fraudgraph.vocabulary import Band
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
 T = TypeVar("T")
@@ -75,7 +76,7 @@ async def list_alerts(
     status: list[Literal["open", "in_case", "dismissed", "closed"]] = Query(
         ["open", "in_case"], description="repeatable; default: open and in a case"),
     bank: str | None = Query(None, max_length=32, pattern=r"^[A-Za-z0-9_]+$"),
-    band: Literal["low", "medium", "high", "critical"] | None = None,
+    band: Band | None = None,
     scheme: str | None = Query(None, max_length=64),
     kind: Literal["account", "person", "phone", "device", "cluster"] | None = None,
     current: bool | None = Query(None, description="still flagged by the latest run"),

@@ -5,7 +5,7 @@ an address, where browser histories and proxy logs keep them)."""
 from __future__ import annotations
 
 import time
-from typing import Any, Literal
+from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Path, Request
@@ -15,23 +15,22 @@ from api.auth import require
 from api.db import Graph, cypher
 from api.deps import EngineDep, GraphDep, PrincipalDep, PseudoDep
 from api.errors import NotFound, Unprocessable
-from api.explain import band_of, fact_reasons, link_reasons, merge_engine, number, plain
+from api.explain import fact_reasons, link_reasons, merge_engine, number, plain
 from api.keys import Principal
 from api.models.risk import LookupIn, RiskResponse
 from api.risk import RiskEngine
 from api.visibility import Scope, owners, pseudonyms_in, redact_value
 from fraudgraph.pseudonym import is_pseudonym
+from fraudgraph.vocabulary import LABEL_OF, EntityKind, band_of
 
 router = APIRouter(prefix="/v1", tags=["entities"])
 
-_LABELS = {"account": "Account", "person": "Person", "phone": "Phone", "device": "Device"}
 # Bounds of the two-hop neighbourhood search (entity_links.cypher).
 _FANOUT, _PER_BRANCH, _HUB_DEGREE, _LINK_LIMIT = 200, 20, 1000, 25
-Kind = Literal["account", "person", "phone", "device"]
 
 
 def _query(name: str, kind: str) -> str:
-    return cypher(name).replace("$$LABEL$$", _LABELS[kind])
+    return cypher(name).replace("$$LABEL$$", LABEL_OF[kind])
 
 
 @router.post(
@@ -56,7 +55,7 @@ async def lookup(request: Request, body: LookupIn, principal: PrincipalDep, p: P
 )
 async def entity_risk(
     request: Request,
-    kind: Kind,
+    kind: EntityKind,
     principal: PrincipalDep,
     p: PseudoDep,
     graph: GraphDep,

@@ -15,9 +15,9 @@ from api.deps import GraphDep, PrincipalDep, PseudoDep
 from api.models.screen import ReidentifyIn, ReidentifyOut, ScreenIn, ScreenOut
 from api.screening import screen
 from api.visibility import Scope
+from fraudgraph.vocabulary import LABEL_OF
 
 router = APIRouter(prefix="/v1", tags=["screening"])
-_LABELS = {"account": "Account", "person": "Person"}
 
 
 @router.post("/screen", response_model=ScreenOut,
@@ -27,7 +27,7 @@ async def screen_entity(request: Request, body: ScreenIn, principal: PrincipalDe
                         graph: GraphDep, p: PseudoDep) -> Any:
     eid = deps.resolve_id(p, body.kind, body.id, "id")
     row = await graph.read_one(
-        cypher("screen").replace("$$LABEL$$", _LABELS[body.kind]), id=eid,
+        cypher("screen").replace("$$LABEL$$", LABEL_OF[body.kind]), id=eid,
         now=int(time.time()))
     scope = Scope.of(principal)
     evidence = row is not None and scope.sees(row.get("banks") or [])
