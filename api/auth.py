@@ -89,6 +89,25 @@ _bearer = HTTPBearer(auto_error=False, description="API key as a bearer token")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
 
 
+async def authenticate(
+    request: Request,
+    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    api_key: str | None = Depends(_api_key),
+) -> Principal:
+    """The caller behind the request's API key (401 without a valid one). Tests replace
+    this one dependency (app.dependency_overrides) to act as any principal."""
+    token = bearer.credentials if bearer is not None else api_key
+    if not token:
+        raise Unauthorized(
+            "missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'")
+    # The key cache is looked up only now: a request without a key is refused even where
+    # the app has none (not started).
+    principal: Principal | None = await request.app.state.keys.lookup(token)
+    if principal is None:
+        raise Unauthorized("invalid or revoked API key")
+    return principal
+
+
 def require(permission: str, *, rate: str | None = None
             ) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates the caller, checks one permission and spends one
@@ -96,18 +115,10 @@ def require(permission: str, *, rate: str | None = None
     allowed = PERMISSIONS[permission]
     rate_class = rate or RATE_CLASS.get(permission, "default")
 
-    async def dependency(
-        request: Request,
-        bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-        api_key: str | None = Depends(_api_key),
-    ) -> Principal:
-        token = bearer.credentials if bearer is not None else api_key
-        if not token:
-            raise Unauthorized(
-                "missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'")
-        principal = await request.app.state.keys.lookup(token)
-        if principal is None:
-            raise Unauthorized("invalid or revoked API key")
+    async def dependency(request: Request,
+                         principal: Principal = Depends(authenticate)) -> Principal:
+        # Set here, not in authenticate, so that the audit names an overridden caller too,
+        # refused ones included.
         request.state.principal = principal
         if principal.role not in allowed:
             raise Forbidden(f"role '{principal.role}' may not use this endpoint "
@@ -118,4 +129,3 @@ def require(permission: str, *, rate: str | None = None
         return principal
 
     return dependency
-

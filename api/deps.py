@@ -1,15 +1,22 @@
-"""Typed access to what create_app put on app.state, and identifier resolution."""
+"""The routes' dependencies (what create_app and its lifespan put on app.state, and the
+authenticated caller) as Annotated types, and identifier resolution.
+
+A route names what it needs in its signature (`graph: GraphDep`), so a test can swap any
+of them through `app.dependency_overrides` (`deps.graph`, `api.auth.authenticate`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 
+from api.auth import KeyCache, authenticate
 from api.config import ApiConfig
 from api.db import Graph
 from api.errors import Unprocessable
+from api.keys import Principal
 from api.metrics import Metrics
+from api.querylib import QueryCatalogue
 from api.risk import RiskEngine
 from fraudgraph.pseudonym import PREFIX, Pseudonymiser, is_pseudonym
 from graph_loader import fields as F
@@ -18,29 +25,54 @@ from graph_loader.errors import FieldError
 _PARSERS = {"account": F.iban, "person": F.iin, "phone": F.phone, "device": F.device_id}
 
 
-def graph(request: Request) -> Graph:
+async def graph(request: Request) -> Graph:
     g: Graph = request.app.state.graph
     return g
 
 
-def pseudo(request: Request) -> Pseudonymiser:
+async def pseudo(request: Request) -> Pseudonymiser:
     p: Pseudonymiser = request.app.state.pseudo
     return p
 
 
-def config(request: Request) -> ApiConfig:
+async def config(request: Request) -> ApiConfig:
     c: ApiConfig = request.app.state.config
     return c
 
 
-def engine(request: Request) -> RiskEngine:
+async def engine(request: Request) -> RiskEngine:
     e: RiskEngine = request.app.state.engine
     return e
 
 
-def metrics(request: Request) -> Metrics:
+async def metrics(request: Request) -> Metrics:
     m: Metrics = request.app.state.metrics
     return m
+
+
+async def queries(request: Request) -> QueryCatalogue:
+    q: QueryCatalogue = request.app.state.queries
+    return q
+
+
+async def key_cache(request: Request) -> KeyCache:
+    k: KeyCache = request.app.state.keys
+    return k
+
+
+# The getters are coroutines only so that FastAPI calls them inline: a plain function
+# dependency goes through the thread pool, a cost on every /v1/check.
+GraphDep = Annotated[Graph, Depends(graph)]
+PseudoDep = Annotated[Pseudonymiser, Depends(pseudo)]
+ConfigDep = Annotated[ApiConfig, Depends(config)]
+EngineDep = Annotated[RiskEngine, Depends(engine)]
+MetricsDep = Annotated[Metrics, Depends(metrics)]
+QueriesDep = Annotated[QueryCatalogue, Depends(queries)]
+KeyCacheDep = Annotated[KeyCache, Depends(key_cache)]
+# The authenticated caller. Which permission a route needs stays in its decorator
+# (`dependencies=[Depends(require(...))]`); FastAPI runs authenticate once per request
+# for both, so an override of authenticate is seen by the permission check too.
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
 def audit_detail(request: Request, **detail: Any) -> None:

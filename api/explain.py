@@ -7,26 +7,13 @@ from typing import Any
 
 from neo4j.time import Date, DateTime
 
-_KIND_OF_LABEL = {"Account": "account", "Person": "person", "Phone": "phone",
-                  "Device": "device", "Incident": "incident", "ListEntry": "list_entry"}
+from fraudgraph.vocabulary import NODE_KIND_OF
+
 _SEVERITY = {"black": "critical", "grey": "medium"}
-BANDS: tuple[tuple[float, str], ...] = ((0.0, "low"), (0.3, "medium"), (0.6, "high"),
-                                         (0.85, "critical"))  # as gnn.propagation.risk
 
 
 def kind_of(label: str | None) -> str:
-    return _KIND_OF_LABEL.get(label or "", (label or "node").lower())
-
-
-def band_of(risk: float | None) -> str | None:
-    """The band of a risk in [0, 1] (the propagation engine's bands), None if unknown."""
-    if risk is None:
-        return None
-    label = BANDS[0][1]
-    for lower, name in BANDS:
-        if risk >= lower:
-            label = name
-    return label
+    return NODE_KIND_OF.get(label or "", (label or "node").lower())
 
 
 def plain(value: Any) -> Any:

@@ -19,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from api.explain import BANDS, number
+from api.explain import number
+from fraudgraph.vocabulary import BAND_FLOOR
 
 Decision = Literal["allow", "review", "block"]
 _RANK = {"allow": 0, "review": 1, "block": 2}
-_CRITICAL = next(lo for lo, name in BANDS if name == "critical")
-_HIGH = next(lo for lo, name in BANDS if name == "high")
+_CRITICAL = BAND_FLOOR["critical"]
+_HIGH = BAND_FLOOR["high"]
 _ON = {"self": "", "account": "HOLDS_", "holder": "HOLDER_"}
 _ON_TEXT = {"self": "the {kind}", "account": "an account the person holds",
             "holder": "the account's holder"}

@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from api.auth import PERMISSIONS, require
-from api.keys import Principal
+from api.deps import PrincipalDep
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,12 @@ def mount_ui(app: FastAPI, static_dir: Path | None = None) -> None:
     path below it, so /ui/whoami must be registered first)."""
     directory = static_dir or STATIC_DIR
 
-    async def whoami(principal: Principal = Depends(require("ready"))) -> dict[str, Any]:
+    async def whoami(principal: PrincipalDep) -> dict[str, Any]:
         return {"key_id": principal.key_id, "role": principal.role, "bank": principal.bank,
                 "permissions": permissions_of(principal.role)}
 
-    app.add_api_route("/ui/whoami", whoami, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/ui/whoami", whoami, methods=["GET"], include_in_schema=False,
+                      dependencies=[Depends(require("ready"))])
     if not (directory / "vendor" / VENDOR_FILE.name).is_file():
         # The page still loads and says so; the API is unaffected.
         log.warning("workbench graph library missing (%s): run `make ui`",

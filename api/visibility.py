@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.db import Graph, cypher
-from api.explain import BANDS, band_of, number
+from api.explain import number
 from api.keys import Principal
 from fraudgraph.pseudonym import PREFIX, is_pseudonym
+from fraudgraph.vocabulary import BAND_FLOOR, ENTITY_KINDS, band_of
 
 _KIND_OF_PREFIX = {v: k for k, v in PREFIX.items()}
-_OWNER_KINDS = ("account", "person", "phone", "device")
 FOREIGN_TEXT = {"account": "an account at another bank",
                 "person": "a person who is another bank's customer",
                 "phone": "a phone of another bank's customer",
@@ -39,7 +39,7 @@ def band_floor(risk: float | None) -> float | None:
     band = band_of(risk)
     if band is None:
         return None
-    return next(lower for lower, name in BANDS if name == band)
+    return BAND_FLOOR[band]
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def kind_of_pseudonym(value: str) -> str | None:
 async def owners(graph: Graph, ids: Iterable[str]) -> dict[str, Owner]:
     """Banks and band of every pseudonymised entity among `ids` that is in the graph
     (others are left out: the caller treats unknown as foreign)."""
-    by_kind: dict[str, set[str]] = {k: set() for k in _OWNER_KINDS}
+    by_kind: dict[str, set[str]] = {k: set() for k in ENTITY_KINDS}
     for i in ids:
         k = kind_of_pseudonym(i) if isinstance(i, str) else None
         if k in by_kind:

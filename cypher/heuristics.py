@@ -23,10 +23,10 @@ from cypher.catalog import CypherFile, load_dir, package_dir
 from cypher.errors import CatalogError, ParameterError, QueryFailedError
 from cypher.params import ParamSet
 from cypher.readonly import write_clauses
+from fraudgraph.vocabulary import ENTITY_KINDS
 
 IMPLICIT = frozenset({"as_of", "window_s", "max_evidence"})
 SEVERITIES = ("low", "medium", "high")
-ENTITY_KINDS = ("account", "person", "phone", "device")
 MAX_EVIDENCE = 25
 ROW_KEYS = ("entity_kind", "entity_id", "score", "evidence")
 

@@ -19,10 +19,9 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
 from cypher.heuristics import Hit
+from fraudgraph.vocabulary import LABEL_OF
 
-LABELS = {"account": "Account", "person": "Person", "phone": "Phone", "device": "Device"}
-
-# The label is interpolated from LABELS only (never user input): a label cannot be a
+# The label is interpolated from LABEL_OF only (never user input): a label cannot be a
 # parameter, and a label-less MATCH would scan every node.
 _WRITE = """
 UNWIND $rows AS r
@@ -113,7 +112,7 @@ def write_signals(driver: Driver, database: str, *, run_id: str, generation: str
               "created_at": created_at.isoformat(), "generation": generation}
     with driver.session(database=database) as session:
         for kind, rows in signal_rows(run_id, heuristic, hits).items():
-            query = _WRITE.format(label=LABELS[kind])
+            query = _WRITE.format(label=LABEL_OF[kind])
             for i in range(0, len(rows), batch_size):
                 written += session.execute_write(
                     _write, query, {**common, "rows": rows[i:i + batch_size]})

@@ -21,6 +21,7 @@ import numpy as np
 from neo4j import Driver
 
 from cypher import statement
+from fraudgraph.vocabulary import BANK, DERIVED_LABELS, DERIVED_RELS, LOADED_LABELS, LOADED_RELS
 from gnn.snapshot import EdgeSet
 from gnn.timed import TimedSnapshot
 from graph_loader.load import graph_counts
@@ -28,10 +29,9 @@ from graph_loader.load import graph_counts
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-LABELS = ("Account", "Person", "Phone", "Device", "Incident", "ListEntry", "Signal", "DetectRun",
-          "Verdict")
-REL_TYPES = ("TRANSFERRED", "HOLDS", "USED", "HAS_PHONE", "SIM_EVENT", "CALLED", "VICTIM",
-             "BENEFICIARY", "CALLER", "LISTS", "FLAGS", "VERDICT_ON")
+# What a snapshot is built from: banks are an account's property there, not nodes.
+LABELS = tuple(lb for lb in LOADED_LABELS if lb != BANK) + DERIVED_LABELS
+REL_TYPES = tuple(rt for rt in LOADED_RELS if rt != "AT_BANK") + DERIVED_RELS
 SEP = "::"
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 from tqdm import tqdm
 
+from fraudgraph.vocabulary import LABEL_OF
 from gnn.cache import data_fingerprint, fingerprint_hash, load_cached, save_cached
 from gnn.errors import ExportError
 from gnn.snapshot import EdgeSet, EdgeType
@@ -77,7 +78,7 @@ NODE_QUERIES: tuple[NodeQuery, ...] = (
     NodeQuery("Verdict", strings=(("verdict", "n.verdict"),)),
 )
 
-_TARGETS = ("Account", "Person", "Phone", "Device")
+_TARGETS = tuple(LABEL_OF.values())
 EDGE_QUERIES: tuple[EdgeQuery, ...] = (
     EdgeQuery(("Account", "TRANSFERRED", "Account"), "(a)-[r:TRANSFERRED]->(b:Account)",
               (("amount", "r.amount"), ("at", "r.ts"), ("channel", _code("r.channel", CHANNELS)),

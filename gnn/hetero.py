@@ -18,14 +18,15 @@ import numpy as np
 import torch
 from torch_geometric.data import HeteroData
 
+from fraudgraph.vocabulary import ACCOUNT, DEVICE, KIND_OF, PERSON, PHONE
 from gnn.features.identity import person_stats
 from gnn.features.table import count, log1p
 from gnn.models.hetero import add_reverse_edges
 from gnn.timed import TimedSnapshot
 
 DAY_S = 86_400.0
-NODE_TYPES: dict[str, str] = {"Account": "account", "Person": "person", "Device": "device",
-                              "Phone": "phone"}
+# In this order: the HeteroData's node types, hence the models' parameters, follow it.
+NODE_TYPES: dict[str, str] = {lb: KIND_OF[lb] for lb in (ACCOUNT, PERSON, DEVICE, PHONE)}
 MODEL_EDGES: dict[tuple[str, str, str], tuple[str, str, str]] = {
     ("Account", "TRANSFERRED", "Account"): ("account", "transferred", "account"),
     ("Person", "HOLDS", "Account"): ("person", "holds", "account"),

@@ -20,6 +20,7 @@ import time
 import numpy as np
 from neo4j import Driver
 
+from fraudgraph.vocabulary import KIND_OF
 from gnn.timed import TimedSnapshot, as_of
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,7 @@ def detect_run_signals(snapshot: TimedSnapshot, cutoff: float, slack_s: float = 
     links: dict[str, dict[str, np.ndarray] | None] = {}
     snap = as_of(snapshot, cutoff)
     index = snapshot.index("Account")
-    for target, kind in (("Account", "account"), ("Person", "person"), ("Phone", "phone"),
-                         ("Device", "device")):
+    for target, kind in KIND_OF.items():
         es = snapshot.edge(("Signal", "FLAGS", target))
         if es is None or not len(es):
             continue

@@ -26,6 +26,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from cypher import statement
+from fraudgraph.vocabulary import KIND_OF, LABEL_OF
 from gnn.combine import Combiner, with_own_seed
 from gnn.errors import ModelNotFoundError
 from gnn.export import export_snapshot
@@ -46,9 +47,6 @@ from gnn.snapshot import GraphSnapshot
 
 log = logging.getLogger(__name__)
 
-# API kinds <-> graph labels; only these four carry a risk.
-LABELS = {"account": "Account", "person": "Person", "phone": "Phone", "device": "Device"}
-KINDS = {v: k for k, v in LABELS.items()}
 WRITE_BATCH = 10_000
 
 
@@ -86,7 +84,7 @@ class PropagationEngine:
         self.graph = state.graph
         self.gnn = gnn
         self.combiner = combiner
-        self.heur = {lb: heuristic_evidence(snapshot, lb) for lb in LABELS.values()}
+        self.heur = {lb: heuristic_evidence(snapshot, lb) for lb in LABEL_OF.values()}
         # The learned combination was fitted on the heuristics that read no labels.
         self.heur_free = heuristic_evidence(snapshot, "Account", SELF_LABEL_HEURISTICS)
         self._lock = threading.Lock()
@@ -154,7 +152,7 @@ class PropagationEngine:
     def write_back(self, nodes: np.ndarray | None = None) -> int:
         """Write risk for all entities, or for the given global node indices."""
         written = 0
-        for label in LABELS.values():
+        for label in LABEL_OF.values():
             sl = self.graph.type_slice(label)
             if sl.stop == sl.start:
                 continue
@@ -175,7 +173,7 @@ class PropagationEngine:
 
     # ------------------------------------------------------------------ API seam
     def explain(self, kind: str, entity_id: str, *, top: int = 5) -> dict[str, Any] | None:
-        label = LABELS.get(kind)
+        label = LABEL_OF.get(kind)
         if label is None:
             return None
         with self._lock:
@@ -186,17 +184,17 @@ class PropagationEngine:
                 return None
         paths = []
         for c in ex.contributions:
-            nodes = [{"kind": KINDS.get(c.node_type, c.node_type.lower()), "id": c.node_id}]
+            nodes = [{"kind": KIND_OF.get(c.node_type, c.node_type.lower()), "id": c.node_id}]
             steps = []
             for st in c.path:
-                nodes.append({"kind": KINDS.get(st.to_type, st.to_type.lower()), "id": st.to_id})
+                nodes.append({"kind": KIND_OF.get(st.to_type, st.to_type.lower()), "id": st.to_id})
                 steps.append({"from": st.from_id, "to": st.to_id, "rel": st.rel,
                               "forward": st.forward, "amount": st.amount, "at": st.at})
             paths.append({"nodes": nodes, "rels": [s["rel"] for s in steps], "steps": steps,
                           "weight": round(c.path_probability, 6)})
         return {
             "paths": paths,
-            "top_seeds": [{"kind": KINDS.get(c.node_type, c.node_type.lower()), "id": c.node_id,
+            "top_seeds": [{"kind": KIND_OF.get(c.node_type, c.node_type.lower()), "id": c.node_id,
                            "seed_weight": c.seed_weight, "contribution": round(c.share, 4)}
                           for c in ex.contributions],
             "explained_fraction": round(ex.explained_fraction, 4),
@@ -207,7 +205,7 @@ class PropagationEngine:
         changed: list[np.ndarray] = []
         with self._lock:
             for kind, entity_id, weight in seeds:
-                label = LABELS.get(kind)
+                label = LABEL_OF.get(kind)
                 if label is None:
                     continue
                 try:

@@ -220,10 +220,22 @@ _ENTITY_PARSERS: dict[str, Callable[[object], str]] = {
 
 
 def list_entries(raw: Row, ctx: ShapeContext) -> Shaped:
+    return list_entry(raw, ctx)
+
+
+def list_entry(raw: Row, ctx: ShapeContext, pseudonym: str | None = None) -> Shaped:
+    """One list_entries row. `pseudonym`: the entity is named by its pseudonym already
+    (the API adds entries by pseudonym too), so entity_id is not read; every other field
+    is validated as the feed's are. The caller checks the pseudonym is of the kind."""
     eid = get(raw, "entry_id", F.identifier)
     kind = get(raw, "entity_kind", F.choice, tuple(_ENTITY_PARSERS))
-    entity_raw = get(raw, "entity_id", _ENTITY_PARSERS[kind])
-    entity = ctx.pseudo(kind, entity_raw)
+    known: tuple[tuple[str, str], ...] = ()
+    if pseudonym is None:
+        entity_raw = get(raw, "entity_id", _ENTITY_PARSERS[kind])
+        entity = ctx.pseudo(kind, entity_raw)
+        known = ((kind, entity_raw),)
+    else:
+        entity = pseudonym
     since = get(raw, "since", F.timestamp, now=ctx.now)
     # Expiries lie in the future by nature; only the zone and format are checked.
     until = opt(raw, "until", F.timestamp, now=None)
@@ -236,7 +248,7 @@ def list_entries(raw: Row, ctx: ShapeContext) -> Shaped:
         "list": get(raw, "list", F.choice, ("black", "grey")),
         # A reason most often quotes the entity it is about, in whatever form.
         "reason": scrub_text(get(raw, "reason", F.free_text), ctx.pseudo,
-                             known=((kind, entity_raw),), is_device=ctx.device_known),
+                             known=known, is_device=ctx.device_known),
         "source": get(raw, "source", F.identifier),
         "since_ts": since,
         "until_ts": until,

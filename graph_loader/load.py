@@ -22,8 +22,9 @@ from neo4j import Driver
 from tqdm import tqdm
 
 from fraudgraph.pseudonym import Pseudonymiser, scrub_text
+from fraudgraph.vocabulary import LOADED_LABELS, LOADED_RELS
 from graph_loader.errors import GraphLoaderError
-from graph_loader.feeds import FEEDS, Feed, RowRejected, ShapeContext, Shaped
+from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
 from graph_loader.reader import find_feed_file, read_rows
 from graph_loader.report import FileReport, LoadReport, RejectsWriter
@@ -38,6 +39,14 @@ def batch_params(feed: Feed, rows: list[dict[str, Any]]) -> dict[str, Any]:
     if not feed.columnar:
         return {"rows": rows}
     return {name: [r[name] for r in rows] for name in rows[0]}
+
+
+def write_statement(feed_name: str, rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The statement and parameters that write rows of one feed, already shaped (validated
+    and pseudonymised: feeds.py), as a batch of a load would: for a caller that writes in
+    its own transaction (the API's incidents and list entries)."""
+    feed = FEEDS_BY_NAME[feed_name]
+    return cypher(feed.name), batch_params(feed, rows)
 
 
 def _file_key(path: Path, feed: str) -> str:
@@ -282,13 +291,8 @@ class LoadInterrupted(GraphLoaderError):
     """Raised by stop_after_batches (crash simulation in tests)."""
 
 
-LOAD_LABELS = ("Account", "Person", "Phone", "Device", "Bank", "Incident", "ListEntry")
-LOAD_RELS = ("TRANSFERRED", "HOLDS", "AT_BANK", "USED", "SIM_EVENT", "HAS_PHONE", "CALLED",
-             "VICTIM", "BENEFICIARY", "CALLER", "LISTS")
-
-
-def graph_counts(driver: Driver, database: str, labels: tuple[str, ...] = LOAD_LABELS,
-                 rels: tuple[str, ...] = LOAD_RELS) -> tuple[dict[str, int], dict[str, int]]:
+def graph_counts(driver: Driver, database: str, labels: tuple[str, ...] = LOADED_LABELS,
+                 rels: tuple[str, ...] = LOADED_RELS) -> tuple[dict[str, int], dict[str, int]]:
     """Node counts per label and relationship counts per type (count-store look-ups)."""
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}

@@ -30,12 +30,14 @@ from fraudgraph.db import make_driver
 from fraudgraph.errors import FraudgraphError
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import REPO_ROOT, Settings, load_settings
+from fraudgraph.vocabulary import BANK, LOADED_LABELS
 from graph_loader.load import PROVENANCE_KEY
 
 log = logging.getLogger(__name__)
 
 MARKER_KEY = "notebook_world"
-_DATA = ("Account", "Person", "Phone", "Device", "Incident", "ListEntry")
+# Banks are not counted: they name the participant banks, nobody's personal data.
+_DATA = tuple(lb for lb in LOADED_LABELS if lb != BANK)
 
 
 class NotebookRefused(FraudgraphError):
@@ -96,7 +98,7 @@ def graph_holds(driver: Driver, database: str, marker: str, manifest: dict[str, 
 def may_replace(driver: Driver, database: str) -> tuple[bool, str]:
     """Whether the notebooks may reset this graph, and why not. Allowed: an empty graph,
     or one whose every load came from a generated world."""
-    counts = " + ".join(f"COUNT {{ (:{lb}) }}" for lb in _DATA)  # labels: literals above
+    counts = " + ".join(f"COUNT {{ (:{lb}) }}" for lb in _DATA)  # labels: the vocabulary's
     recs, _, _ = driver.execute_query(
         f"OPTIONAL MATCH (m:Meta {{key: $key}}) RETURN {counts} AS nodes, "
         "m.real_data AS real_data", key=PROVENANCE_KEY, database_=database, routing_="r")

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.models.common import EntityKind
+from fraudgraph.vocabulary import EntityKind
 
 Verdict = Literal["confirmed_fraud", "not_fraud", "inconclusive"]
 Scheme = Literal["phone_fraud", "fake_investment", "dropper", "gambling", "drugs", "mule",

@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-EntityKind = Literal["account", "person", "phone", "device"]
 EXAMPLE_IBAN_PAYER = "KZ521250000000001001"
 EXAMPLE_IBAN_PAYEE = "KZ277220000000002002"
 EXAMPLE_IBAN_OTHER = "KZ836010000000003003"

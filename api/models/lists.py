@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.models.common import EntityKind
+from fraudgraph.vocabulary import EntityKind
 
 
 class ListEntryIn(BaseModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models.common import EXAMPLE_ACC, PathOut
+from fraudgraph.vocabulary import EntityKind
 
 
 class RiskReason(BaseModel):
@@ -33,7 +34,7 @@ class LookupIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"kind": "person", "id": "900101300101"}]})
 
-    kind: Literal["account", "person", "phone", "device"]
+    kind: EntityKind
     id: str = Field(min_length=1, max_length=128)
 
 

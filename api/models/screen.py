@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fraudgraph.vocabulary import EntityKind
+
 
 class ScreenIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
@@ -34,7 +36,7 @@ class ScreenOut(BaseModel):
 class ReidentifyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["account", "person", "phone", "device"]
+    kind: EntityKind
     pseudonym: str = Field(min_length=1, max_length=64)
     candidates: list[str] = Field(min_length=1, max_length=20,
                                   description="raw identifiers the AFC holds lawfully")

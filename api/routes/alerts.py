@@ -17,6 +17,8 @@ from neo4j import AsyncManagedTransaction
 
 from api import deps
 from api.auth import require
+from api.db import Graph
+from api.deps import GraphDep, PrincipalDep, PseudoDep
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.keys import Principal
 from api.models.casework import AlertDetail, AlertPage, DismissIn
@@ -24,16 +26,17 @@ from casework import case_store
 from casework.errors import NotFoundError, TransitionError
 from cypher import statement
 from fraudgraph.pseudonym import scrub_text
+from fraudgraph.vocabulary import Band
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
 T = TypeVar("T")
 STATUSES = ("open", "in_case", "dismissed", "closed")
 
 
-async def write(request: Request, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+async def write(graph: Graph, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
     """One casework write; refused transitions are 409, unknown ids 404 (rolled back)."""
     try:
-        return await deps.graph(request).write(work)
+        return await graph.write(work)
     except TransitionError as e:
         raise Conflict(str(e)) from None
     except NotFoundError as e:
@@ -66,13 +69,15 @@ def bank_scope(principal: Principal, bank: str | None) -> str | None:
     return principal.bank
 
 
-@router.get("/alerts", response_model=AlertPage, summary="The alert queue")
+@router.get("/alerts", response_model=AlertPage, summary="The alert queue",
+            dependencies=[Depends(require("alerts:read"))])
 async def list_alerts(
-    request: Request,
+    principal: PrincipalDep,
+    graph: GraphDep,
     status: list[Literal["open", "in_case", "dismissed", "closed"]] = Query(
         ["open", "in_case"], description="repeatable; default: open and in a case"),
     bank: str | None = Query(None, max_length=32, pattern=r"^[A-Za-z0-9_]+$"),
-    band: Literal["low", "medium", "high", "critical"] | None = None,
+    band: Band | None = None,
     scheme: str | None = Query(None, max_length=64),
     kind: Literal["account", "person", "phone", "device", "cluster"] | None = None,
     current: bool | None = Query(None, description="still flagged by the latest run"),
@@ -82,9 +87,8 @@ async def list_alerts(
     order: Literal["desc", "asc"] = "desc",
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000),
-    principal: Principal = Depends(require("alerts:read")),
 ) -> Any:
-    row = await deps.graph(request).read_one(
+    row = await graph.read_one(
         statement("alerts/queue"), statuses=list(status),
         bank=bank_scope(principal, bank.upper() if bank else None), band=band, scheme=scheme,
         kind=kind, current=current, raised_after=parse_time(raised_after, "raised_after"),
@@ -95,8 +99,8 @@ async def list_alerts(
             "as_of": row["as_of"]}
 
 
-async def _get(request: Request, alert_id: str, principal: Principal) -> dict[str, Any]:
-    row = await deps.graph(request).read_one(statement("alerts/get"), id=alert_id)
+async def _get(graph: Graph, alert_id: str, principal: Principal) -> dict[str, Any]:
+    row = await graph.read_one(statement("alerts/get"), id=alert_id)
     if row is None:
         raise NotFound(f"no alert {alert_id}")
     if principal.role == "bank" and principal.bank not in (row["alert"].get("banks") or []):
@@ -105,26 +109,28 @@ async def _get(request: Request, alert_id: str, principal: Principal) -> dict[st
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertDetail,
-            summary="One alert, its case and its history")
-async def get_alert(request: Request, alert_id: str = Path(min_length=1, max_length=64),
-                    principal: Principal = Depends(require("alerts:read"))) -> Any:
-    row = await _get(request, alert_id, principal)
+            summary="One alert, its case and its history",
+            dependencies=[Depends(require("alerts:read"))])
+async def get_alert(principal: PrincipalDep, graph: GraphDep,
+                    alert_id: str = Path(min_length=1, max_length=64)) -> Any:
+    row = await _get(graph, alert_id, principal)
     return {"alert": row["alert"], "case": row["case"], "history": history_out(row["history"])}
 
 
 @router.post("/alerts/{alert_id}/dismiss", response_model=AlertDetail,
              summary="Dismiss an open alert (a false alarm) with a reason",
-             responses={409: {"description": "the alert is not open"}})
-async def dismiss_alert(request: Request, body: DismissIn,
-                        alert_id: str = Path(min_length=1, max_length=64),
-                        principal: Principal = Depends(require("cases"))) -> Any:
-    reason = scrub_text(body.reason, deps.pseudo(request))
+             responses={409: {"description": "the alert is not open"}},
+             dependencies=[Depends(require("cases"))])
+async def dismiss_alert(request: Request, body: DismissIn, principal: PrincipalDep,
+                        graph: GraphDep, p: PseudoDep,
+                        alert_id: str = Path(min_length=1, max_length=64)) -> Any:
+    reason = scrub_text(body.reason, p)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         await case_store.dismiss(tx, alert_id, reason, now_ts=int(time.time()),
                                  by=principal.key_id)
 
-    await write(request, work)
+    await write(graph, work)
     deps.audit_detail(request, alert=alert_id, change="dismiss")
-    row = await _get(request, alert_id, principal)
+    row = await _get(graph, alert_id, principal)
     return {"alert": row["alert"], "case": row["case"], "history": history_out(row["history"])}

@@ -18,8 +18,8 @@ from api import deps
 from api.auth import require
 from api.db import cypher
 from api.decision import decide, facts_from_row
+from api.deps import ConfigDep, GraphDep, MetricsDep, PrincipalDep, PseudoDep
 from api.errors import Forbidden, Unprocessable
-from api.keys import Principal
 from api.models.check import CheckReason, CheckRequest, CheckResponse
 from api.visibility import Scope, band_floor
 
@@ -28,10 +28,11 @@ _MIN_TS = int(datetime(1990, 1, 1, tzinfo=UTC).timestamp())
 
 
 @router.post("/check", response_model=CheckResponse,
-             summary="Pre-payment check: allow, review or block")
-async def check(request: Request, body: CheckRequest,
-                principal: Principal = Depends(require("check"))) -> Response:
-    p = deps.pseudo(request)
+             summary="Pre-payment check: allow, review or block",
+             dependencies=[Depends(require("check"))])
+async def check(request: Request, body: CheckRequest, principal: PrincipalDep,
+                graph: GraphDep, p: PseudoDep, config: ConfigDep,
+                metrics: MetricsDep) -> Response:
     payer = deps.resolve_id(p, "account", body.payer_account, "payer_account")
     payee = deps.resolve_id(p, "account", body.payee_account, "payee_account")
     if payer == payee:
@@ -45,9 +46,9 @@ async def check(request: Request, body: CheckRequest,
         at = -1
     if at > now + 86400 or at < _MIN_TS:
         raise Unprocessable("at: must lie between 1990 and tomorrow", field="at")
-    t = deps.config(request).check
-    row = await deps.graph(request).read_one(
-        cypher("check"), budget_s=deps.config(request).check_timeout_s, payer=payer,
+    t = config.check
+    row = await graph.read_one(
+        cypher("check"), budget_s=config.check_timeout_s, payer=payer,
         payee=payee, device=device, phone=phone, at=at,
         sim_window=t.sim_change_window_s, inbound_window=t.inbound_window_s) or {}
     row["device_given"] = device is not None
@@ -64,7 +65,7 @@ async def check(request: Request, body: CheckRequest,
     if not evidence:
         facts = dataclasses.replace(facts, payee_risk=band_floor(facts.payee_risk))
     verdict = decide(facts, body.amount_kzt, at, t, payee_evidence=evidence)
-    deps.metrics(request).decisions.labels(verdict.decision).inc()
+    metrics.decisions.labels(verdict.decision).inc()
     deps.audit_detail(request, payer=payer, payee=payee, decision=verdict.decision)
     out = CheckResponse(
         decision=verdict.decision, score=verdict.score,

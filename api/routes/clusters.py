@@ -11,6 +11,7 @@ from api import deps
 from api.auth import require
 from api.clusters import drawing, summary
 from api.db import cypher
+from api.deps import GraphDep
 from api.errors import NotFound
 from api.explain import number
 from api.models.clusters import ClusterDetail, ClusterPage, EmergingSchemes
@@ -21,13 +22,14 @@ router = APIRouter(prefix="/v1", tags=["clusters"], dependencies=[Depends(requir
 @router.get("/clusters", response_model=ClusterPage, summary="Clusters (fraud rings)")
 async def list_clusters(
     request: Request,
+    graph: GraphDep,
     scheme: str | None = Query(None, max_length=64),
     min_size: int = Query(0, ge=0, le=1_000_000),
     sort: Literal["total_kzt", "size", "growth", "first_seen"] = "total_kzt",
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> Any:
-    row = await deps.graph(request).read_one(
+    row = await graph.read_one(
         cypher("clusters_list"), scheme=scheme, min_size=min_size, sort=sort, limit=limit,
         offset=offset) or {"total": 0, "items": []}
     items = [summary(c) for c in row["items"]]
@@ -42,10 +44,10 @@ async def list_clusters(
             responses={404: {"description": "no such cluster"}})
 async def get_cluster(
     request: Request,
+    g: GraphDep,
     cluster_id: str = Path(min_length=1, max_length=128),
     limit: int = Query(300, ge=1, le=2000, description="most members returned"),
 ) -> Any:
-    g = deps.graph(request)
     row = await g.read_one(cypher("cluster_get"), id=cluster_id, limit=limit)
     if row is None:
         raise NotFound(f"no cluster {cluster_id}")
@@ -70,11 +72,11 @@ async def get_cluster(
             summary="Clusters ranked by (predicted) growth")
 async def emerging(
     request: Request,
+    graph: GraphDep,
     limit: int = Query(20, ge=1, le=200),
     min_score: float = Query(0.0, ge=-1e9, le=1e9),
 ) -> Any:
-    rows = await deps.graph(request).read(cypher("schemes_emerging"), limit=limit,
-                                          min_score=min_score)
+    rows = await graph.read(cypher("schemes_emerging"), limit=limit, min_score=min_score)
     scored = [(number(r["score"]), r["cluster"]) for r in rows]
     deps.audit_detail(request, clusters=[str(c.get("id")) for _, c in scored],
                       query={"limit": limit, "min_score": min_score})

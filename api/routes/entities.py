@@ -5,31 +5,32 @@ an address, where browser histories and proxy logs keep them)."""
 from __future__ import annotations
 
 import time
-from typing import Any, Literal
+from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Path, Request
 
 from api import deps
 from api.auth import require
-from api.db import cypher
+from api.db import Graph, cypher
+from api.deps import EngineDep, GraphDep, PrincipalDep, PseudoDep
 from api.errors import NotFound, Unprocessable
-from api.explain import band_of, fact_reasons, link_reasons, merge_engine, number, plain
+from api.explain import fact_reasons, link_reasons, merge_engine, number, plain
 from api.keys import Principal
 from api.models.risk import LookupIn, RiskResponse
+from api.risk import RiskEngine
 from api.visibility import Scope, owners, pseudonyms_in, redact_value
 from fraudgraph.pseudonym import is_pseudonym
+from fraudgraph.vocabulary import LABEL_OF, EntityKind, band_of
 
 router = APIRouter(prefix="/v1", tags=["entities"])
 
-_LABELS = {"account": "Account", "person": "Person", "phone": "Phone", "device": "Device"}
 # Bounds of the two-hop neighbourhood search (entity_links.cypher).
 _FANOUT, _PER_BRANCH, _HUB_DEGREE, _LINK_LIMIT = 200, 20, 1000, 25
-Kind = Literal["account", "person", "phone", "device"]
 
 
 def _query(name: str, kind: str) -> str:
-    return cypher(name).replace("$$LABEL$$", _LABELS[kind])
+    return cypher(name).replace("$$LABEL$$", LABEL_OF[kind])
 
 
 @router.post(
@@ -37,39 +38,43 @@ def _query(name: str, kind: str) -> str:
     summary="Risk card of one entity named by a raw identifier or pseudonym (in the body)",
     responses={404: {"description": "no such entity"},
                429: {"description": "this key's lookup rate limit is reached"}},
+    dependencies=[Depends(require("risk", rate="lookup"))],
 )
-async def lookup(request: Request, body: LookupIn,
-                 principal: Principal = Depends(require("risk", rate="lookup"))) -> Any:
+async def lookup(request: Request, body: LookupIn, principal: PrincipalDep, p: PseudoDep,
+                 graph: GraphDep, engine: EngineDep) -> Any:
     raw = not is_pseudonym(body.id.strip())
-    eid = deps.resolve_id(deps.pseudo(request), body.kind, body.id, "id")
-    return await risk_card(request, principal, body.kind, eid, named_raw=raw)
+    eid = deps.resolve_id(p, body.kind, body.id, "id")
+    return await risk_card(request, graph, engine, principal, body.kind, eid, named_raw=raw)
 
 
 @router.get(
     "/entities/{kind}/{entity_id}/risk", response_model=RiskResponse,
     summary="Risk, band, reasons and explanation paths of one entity (by pseudonym)",
     responses={404: {"description": "no such entity"}},
+    dependencies=[Depends(require("risk"))],
 )
 async def entity_risk(
     request: Request,
-    kind: Kind,
+    kind: EntityKind,
+    principal: PrincipalDep,
+    p: PseudoDep,
+    graph: GraphDep,
+    engine: EngineDep,
     entity_id: str = Path(min_length=1, max_length=128,
                           description="the entity's pseudonym (acc_/per_/pho_/dev_...); "
                                       "raw identifiers go in POST /v1/entities/lookup"),
-    principal: Principal = Depends(require("risk")),
 ) -> Any:
     if not is_pseudonym(entity_id.strip()):
         raise Unprocessable("entity_id: a pseudonym only; send raw identifiers in the body "
                             "of POST /v1/entities/lookup", field="entity_id")
-    eid = deps.resolve_id(deps.pseudo(request), kind, entity_id, "entity_id")
-    return await risk_card(request, principal, kind, eid, named_raw=False)
+    eid = deps.resolve_id(p, kind, entity_id, "entity_id")
+    return await risk_card(request, graph, engine, principal, kind, eid, named_raw=False)
 
 
-async def risk_card(request: Request, principal: Principal, kind: str, eid: str, *,
-                    named_raw: bool) -> dict[str, Any]:
+async def risk_card(request: Request, g: Graph, engine: RiskEngine, principal: Principal,
+                    kind: str, eid: str, *, named_raw: bool) -> dict[str, Any]:
     """The card as `principal` may see it (api/visibility.py)."""
     scope = Scope.of(principal)
-    g = deps.graph(request)
     now = int(time.time())
     facts = await g.read_one(_query("entity_facts", kind), id=eid, now=now)
     if facts is None:
@@ -82,7 +87,7 @@ async def risk_card(request: Request, principal: Principal, kind: str, eid: str,
     band = str(band) if band is not None else None
     out: dict[str, Any] = {
         "kind": kind, "id": eid, "bank": facts.get("bank"), "band": band,
-        "engine": getattr(deps.engine(request), "name", type(deps.engine(request)).__name__),
+        "engine": getattr(engine, "name", type(engine).__name__),
     }
     if not scope.sees(facts.get("banks") or []):
         # Another bank's customer: the band only, no score, no evidence.
@@ -90,7 +95,7 @@ async def risk_card(request: Request, principal: Principal, kind: str, eid: str,
         deps.audit_detail(request, entity=eid, restricted=True)
         return out
     engine_out = await to_thread.run_sync(
-        lambda: deps.engine(request).explain(kind, eid, top=5))
+        lambda: engine.explain(kind, eid, top=5))
     links = await g.read(_query("entity_links", kind), id=eid, now=now, fanout=_FANOUT,
                          per_branch=_PER_BRANCH, hub_degree=_HUB_DEGREE, limit=_LINK_LIMIT)
     paths, seeds = merge_engine(engine_out)

@@ -10,7 +10,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from api import deps
+from api.deps import ConfigDep, EngineDep, GraphDep, MetricsDep
 from api.errors import Unavailable
 from api.metrics import CONTENT_TYPE
 from api.models.common import Health, Ready
@@ -27,18 +27,18 @@ async def health() -> Health:
 
 @router.get("/ready", response_model=Ready, summary="Readiness: Neo4j reachable, model state",
             responses={503: {"description": "Neo4j unreachable or model not loaded"}})
-async def ready(request: Request) -> Any:
-    info = await to_thread.run_sync(deps.engine(request).info)
-    m = deps.metrics(request)
+async def ready(request: Request, graph: GraphDep, engine: EngineDep, config: ConfigDep,
+                m: MetricsDep) -> Any:
+    info = await to_thread.run_sync(engine.info)
     try:
-        await deps.graph(request).ping(deps.config(request).check_timeout_s)
+        await graph.ping(config.check_timeout_s)
         neo4j = "ok"
     except Unavailable:
         neo4j = "unavailable"
     m.neo4j_up.set(1 if neo4j == "ok" else 0)
     ok = neo4j == "ok" and bool(info.get("loaded", False))
     if not ok:
-        retry = str(deps.config(request).retry_after_s)
+        retry = str(config.retry_after_s)
         return problem(503, f"not ready: neo4j {neo4j}, model loaded "
                             f"{bool(info.get('loaded', False))}", headers={"Retry-After": retry},
                        request=request, neo4j=neo4j, model=info)
@@ -47,5 +47,5 @@ async def ready(request: Request) -> Any:
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response,
             responses={200: {"content": {CONTENT_TYPE: {}}}})
-async def metrics(request: Request) -> Response:
-    return Response(deps.metrics(request).render(), media_type=CONTENT_TYPE)
+async def metrics(m: MetricsDep) -> Response:
+    return Response(m.render(), media_type=CONTENT_TYPE)

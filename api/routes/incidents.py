@@ -17,11 +17,11 @@ from anyio import to_thread
 from fastapi import APIRouter, Body, Depends, Path, Request
 from neo4j import AsyncManagedTransaction
 
-from api import deps
+from api import deps, trace_service
 from api.auth import require
 from api.db import Graph, cypher, tx_rows
+from api.deps import ConfigDep, EngineDep, GraphDep, PrincipalDep, PseudoDep
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
-from api.keys import Principal
 from api.models.incidents import (
     IncidentCreated,
     IncidentIn,
@@ -29,12 +29,12 @@ from api.models.incidents import (
     IncidentState,
     TraceResponse,
 )
-from api.trace import Edge, allocate, scope_trace, start_lots
+from api.risk import RiskEngine
 from api.visibility import Scope
 from fraudgraph.pseudonym import scrub_text
 from gnn.propagation.config import DEFAULT_SEED_WEIGHTS
 from graph_loader.feeds import RowRejected, ShapeContext, incidents
-from graph_loader.load import cypher as loader_cypher
+from graph_loader.load import write_statement
 
 router = APIRouter(prefix="/v1", tags=["incidents"])
 
@@ -56,13 +56,15 @@ def _raw_row(body: IncidentIn, now: datetime) -> dict[str, Any]:
 
 @router.post("/incidents", response_model=IncidentCreated, status_code=201,
              summary="Report an incident; updates risk around its beneficiaries",
-             responses={409: {"description": "incident id already taken"}})
-async def create_incident(request: Request, body: IncidentIn,
-                          principal: Principal = Depends(require("incidents:create"))) -> Any:
+             responses={409: {"description": "incident id already taken"}},
+             dependencies=[Depends(require("incidents:create"))])
+async def create_incident(request: Request, body: IncidentIn, principal: PrincipalDep,
+                          graph: GraphDep, engine: EngineDep, p: PseudoDep,
+                          config: ConfigDep) -> Any:
     if principal.role == "bank" and body.reporter.strip().upper() != principal.bank:
         raise Forbidden(f"a key of bank {principal.bank} may report only as {principal.bank}")
     now = datetime.now(UTC)
-    ctx = ShapeContext(now=now, pseudo=deps.pseudo(request))
+    ctx = ShapeContext(now=now, pseudo=p)
     try:
         row = incidents(_raw_row(body, now), ctx).row
     except RowRejected as e:
@@ -87,18 +89,18 @@ async def create_incident(request: Request, body: IncidentIn,
             raise Forbidden(f"a key of bank {principal.bank} reports incidents of its own "
                             "customers only: the victim account is held at another bank")
         pending.extend(b for b in row["beneficiaries"] if not scope.sees([bank_of.get(b)]))
-        await (await tx.run(loader_cypher("incidents"), rows=[row])).consume()
+        await (await tx.run(*write_statement("incidents", [row]))).consume()
         await (await tx.run(cypher("incident_pending"), id=row["id"], by=principal.key_id,
                             pending=pending, weight=reduced)).consume()
 
     scope = Scope.of(principal)
-    reduced = deps.config(request).unconfirmed_foreign_seed_weight
+    reduced = config.unconfirmed_foreign_seed_weight
     pending: list[str] = []
-    await deps.graph(request).write(work)
+    await graph.write(work)
     full = DEFAULT_SEED_WEIGHTS["beneficiary"]
     weight = {b: reduced if b in pending else full for b in row["beneficiaries"]}
     seeds = [("account", b, weight[b]) for b in row["beneficiaries"]]
-    updated = await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
+    updated = await to_thread.run_sync(lambda: engine.on_new_seeds(seeds))
     deps.audit_detail(request, incident=row["id"], victim=row["victim"],
                       beneficiaries=row["beneficiaries"], pending=pending)
     return {"id": row["id"], "victim": row["victim"], "beneficiaries": row["beneficiaries"],
@@ -109,17 +111,19 @@ async def create_incident(request: Request, body: IncidentIn,
 
 @router.post("/incidents/{incident_id}/confirm", response_model=IncidentState,
              summary="The AFC confirms an incident: its beneficiaries seed at full weight",
-             responses={404: {"description": "no such incident in force"}})
+             responses={404: {"description": "no such incident in force"}},
+             dependencies=[Depends(require("incidents:confirm"))])
 async def confirm_incident(
-    request: Request, incident_id: str = Path(min_length=1, max_length=128),
-    principal: Principal = Depends(require("incidents:confirm")),
+    request: Request, principal: PrincipalDep, graph: GraphDep, engine: EngineDep,
+    incident_id: str = Path(min_length=1, max_length=128),
 ) -> Any:
-    confirmed = await _correct(request, deps.graph(request), incident_id, "incident_confirm",
+    confirmed = await _correct(request, graph, engine, incident_id, "incident_confirm",
                                "confirm_incident", "confirmed", 1.0, by=principal.key_id)
     return {"id": incident_id, "confirmed": True, "retracted": False, "seeds": confirmed}
 
 
-async def _correct(request: Request, g: Graph, incident_id: str, statement: str,
+async def _correct(request: Request, g: Graph, engine: RiskEngine, incident_id: str,
+                   statement: str,
                    change: str, accounts_key: str, weight: float,
                    **params: Any) -> list[str]:
     """One correction of an incident in force (confirm, retract): the write, then the
@@ -136,7 +140,7 @@ async def _correct(request: Request, g: Graph, incident_id: str, statement: str,
     accounts = [str(b) for b in rows[0][accounts_key]]
     seeds = [("account", b, weight) for b in accounts]
     if seeds:
-        await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
+        await to_thread.run_sync(lambda: engine.on_new_seeds(seeds))
     deps.audit_detail(request, change=change, incident=incident_id, accounts=accounts)
     return accounts
 
@@ -144,20 +148,20 @@ async def _correct(request: Request, g: Graph, incident_id: str, statement: str,
 @router.post("/incidents/{incident_id}/retract", response_model=IncidentState,
              summary="Retract an incident (its reporter or the AFC): no longer evidence, "
                      "its seeds withdrawn",
-             responses={404: {"description": "no such incident in force"}})
+             responses={404: {"description": "no such incident in force"}},
+             dependencies=[Depends(require("incidents:retract"))])
 async def retract_incident(
-    request: Request, body: IncidentRetractIn = Body(),
+    request: Request, principal: PrincipalDep, g: GraphDep, engine: EngineDep,
+    p: PseudoDep, body: IncidentRetractIn = Body(),
     incident_id: str = Path(min_length=1, max_length=128),
-    principal: Principal = Depends(require("incidents:retract")),
 ) -> Any:
-    g = deps.graph(request)
     head = await g.read_one(cypher("incident_head"), id=incident_id)
     if head is None or head["retracted"]:
         raise NotFound(f"no incident {incident_id} in force")
     if principal.role == "bank" and head.get("reporter") != principal.bank:
         raise Forbidden("a bank may retract only the incidents it reported")
-    why = scrub_text(body.reason.strip(), deps.pseudo(request))
-    withdrawn = await _correct(request, g, incident_id, "incident_retract",
+    why = scrub_text(body.reason.strip(), p)
+    withdrawn = await _correct(request, g, engine, incident_id, "incident_retract",
                                "retract_incident", "withdrawn", 0.0, by=principal.key_id,
                                reason=why)
     return {"id": incident_id, "confirmed": bool(head["confirmed"]), "retracted": True,
@@ -166,69 +170,19 @@ async def retract_incident(
 
 @router.get("/incidents/{incident_id}/trace", response_model=TraceResponse,
             summary="Where the victim's money went, hop by hop, and who holds it now",
-            responses={404: {"description": "no such incident"}})
+            responses={404: {"description": "no such incident"}},
+            dependencies=[Depends(require("incidents:trace"))])
 async def trace_incident(
-    request: Request,
+    request: Request, principal: PrincipalDep, g: GraphDep, cfg: ConfigDep,
     incident_id: str = Path(min_length=1, max_length=128),
-    principal: Principal = Depends(require("incidents:trace")),
 ) -> Any:
-    g = deps.graph(request)
-    cfg = deps.config(request)
-    head = await g.read_one(cypher("trace_start"), id=incident_id, slack=86400)
+    head = await trace_service.incident_head(g, incident_id)
     if head is None:
         raise NotFound(f"no incident {incident_id}")
-    inc = head["incident"]
-    if principal.role == "bank" and inc.get("reporter") != principal.bank:
+    if principal.role == "bank" and head["incident"].get("reporter") != principal.bank:
         raise Forbidden("a bank may trace only the incidents it reported")
-    start = start_lots(inc, head["beneficiaries"], head["paid"], cfg.trace_window_s)
-    edges: dict[str, Edge] = {}
-    truncated = False
-    if start:
-        until = min(s[2] for s in start) + cfg.trace_window_s
-        since: dict[str, int] = {}
-        frontier: dict[str, int] = {acc: ts for acc, _, ts, _ in start}
-        for _hop in range(cfg.trace_max_hops):
-            todo = {a: t for a, t in frontier.items() if a not in since or t < since[a]}
-            if not todo:
-                break
-            since.update(todo)
-            room = cfg.trace_max_edges - len(edges)
-            rows = await g.read(cypher("trace_hop"), until=until, limit=room + 1,
-                                frontier=[{"id": a, "since": t} for a, t in todo.items()])
-            if len(rows) > room:
-                truncated, rows = True, rows[:room]
-            frontier = {}
-            for r in rows:
-                edges[r["tx_id"]] = Edge(str(r["tx_id"]), r["src"], r["dst"], int(r["ts"]),
-                                         float(r["amount"]), r["channel"], r["interbank"])
-                dst, at = str(r["dst"]), int(r["ts"])
-                if r["channel"] != "atm":
-                    frontier[dst] = min(frontier.get(dst, at), at)
-            if truncated:
-                break
-    res = allocate([(a, k, t) for a, k, t, _ in start], list(edges.values()),
-                   cfg.trace_max_hops)
-    ids = {h["account"] for h in res.holders} | {e.src for e in edges.values()} \
-        | {e.dst for e in edges.values()}
-    banks = {r["id"]: r["bank"] for r in await g.read(cypher("account_banks"), ids=sorted(ids))}
-    deps.audit_detail(request, incident=incident_id, accounts=sorted(ids))
-    out = {
-        "incident": incident_id, "victim": head["victim"],
-        "window_s": cfg.trace_window_s, "max_hops": cfg.trace_max_hops,
-        "start": [{"account": a, "kzt": round(k, 2), "ts": t, "source": s}
-                  for a, k, t, s in start],
-        "hops": [{"hop": h, "traced_kzt": round(sum(e["traced_kzt"] for e in es), 2),
-                  "edges": es} for h, es in sorted(res.hops.items())],
-        "holders": [{**h, "bank": banks.get(h["account"])} for h in res.holders],
-        "cash_outs": res.cash_outs,
-        "totals": {"reported_kzt": inc.get("amount"), "start_kzt": res.start_kzt,
-                   "held_kzt": res.held_kzt, "cashed_out_kzt": res.cashed_out_kzt},
-        "truncated": truncated,
-    }
-    scope = Scope.of(principal)
-    if scope.everything:
-        return out
-    # The reporter knows its victim and the beneficiaries it named; everyone else at
-    # another bank is "at another bank", with amount and time only.
-    told = {str(head["victim"]), *(str(b) for b in head["beneficiaries"])}
-    return scope_trace(out, lambda a: a in told or scope.sees([banks.get(a)]))
+    limits = trace_service.TraceLimits(cfg.trace_window_s, cfg.trace_max_hops,
+                                       cfg.trace_max_edges)
+    trace = await trace_service.trace(g, incident_id, head, limits)
+    deps.audit_detail(request, incident=incident_id, accounts=sorted(trace.accounts))
+    return trace.seen_by(Scope.of(principal))

@@ -16,21 +16,17 @@ from neo4j import AsyncManagedTransaction
 from api import deps
 from api.auth import require
 from api.db import cypher, tx_rows
+from api.deps import EngineDep, GraphDep, PrincipalDep, PseudoDep
 from api.errors import Conflict, NotFound, Unprocessable
 from api.explain import plain
-from api.keys import Principal
 from api.models.lists import ListEntryIn, ListEntryOut, ListEntryRemoved, ListPage
 from fraudgraph.pseudonym import PREFIX, is_pseudonym, scrub_text
 from gnn.propagation.config import DEFAULT_SEED_WEIGHTS
-from graph_loader.feeds import RowRejected, ShapeContext, list_entries
-from graph_loader.load import cypher as loader_cypher
+from graph_loader.feeds import RowRejected, ShapeContext, list_entry
+from graph_loader.load import write_statement
 
 router = APIRouter(prefix="/v1", tags=["lists"])
 ListName = Literal["black", "grey"]
-# Stand-ins that pass the feed's parser when the caller names the entity by pseudonym:
-# the feed then validates every other field, and the pseudonym replaces the stand-in.
-_STAND_IN = {"account": "KZ521250000000001001", "person": "900101300101",
-             "phone": "+77010000000", "device": "stand-in"}
 # The batch run's weights (one definition), so a score does not jump at the next run.
 SEED_WEIGHT = DEFAULT_SEED_WEIGHTS
 
@@ -52,12 +48,12 @@ def entry_out(props: dict[str, Any], now: int) -> dict[str, Any]:
 @router.get("/lists/{list_name}", response_model=ListPage, summary="Entries of one list",
             dependencies=[Depends(require("lists:read"))])
 async def get_list(
-    request: Request, list_name: ListName,
+    request: Request, list_name: ListName, graph: GraphDep,
     include_inactive: bool = Query(False, description="also expired and removed entries"),
     limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10_000_000),
 ) -> Any:
     now = int(time.time())
-    row = await deps.graph(request).read_one(
+    row = await graph.read_one(
         cypher("list_get"), list=list_name, all=include_inactive, now=now, limit=limit,
         offset=offset) or {"total": 0, "items": []}
     items = [entry_out(p, now) for p in row["items"]]
@@ -69,9 +65,11 @@ async def get_list(
 
 @router.post("/lists/{list_name}", response_model=ListEntryOut, status_code=201,
              summary="Add an entry (same rules as the list_entries feed)",
-             responses={409: {"description": "entry id already taken"}})
+             responses={409: {"description": "entry id already taken"}},
+             dependencies=[Depends(require("lists:write"))])
 async def add_entry(request: Request, list_name: ListName, body: ListEntryIn,
-                    principal: Principal = Depends(require("lists:write"))) -> Any:
+                    principal: PrincipalDep, graph: GraphDep, engine: EngineDep,
+                    p: PseudoDep) -> Any:
     now = datetime.now(UTC)
     entity_id = body.entity_id.strip()
     by_pseudonym = is_pseudonym(entity_id)
@@ -81,28 +79,27 @@ async def add_entry(request: Request, list_name: ListName, body: ListEntryIn,
     raw = {
         "entry_id": body.entry_id or f"api-{uuid.uuid4().hex[:20]}",
         "entity_kind": body.entity_kind,
-        "entity_id": _STAND_IN[body.entity_kind] if by_pseudonym else entity_id,
+        "entity_id": entity_id,
         "list": list_name, "reason": body.reason, "source": body.source,
         "since": body.since or now.isoformat(), "until": body.until,
     }
     try:
-        row = list_entries(raw, ShapeContext(now=now, pseudo=deps.pseudo(request))).row
+        row = list_entry(raw, ShapeContext(now=now, pseudo=p),
+                         pseudonym=entity_id if by_pseudonym else None).row
     except RowRejected as e:
         raise Unprocessable(f"{e.field}: {e.reason}", field=e.field) from None
-    if by_pseudonym:
-        row["entity"] = entity_id
     created_at = now.isoformat()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         if (await tx_rows(tx, cypher("list_entry_exists"), id=row["id"]))[0]["exists"]:
             raise Conflict(f"list entry {row['id']} already exists")
-        await (await tx.run(loader_cypher("list_entries"), rows=[row])).consume()
+        await (await tx.run(*write_statement("list_entries", [row]))).consume()
         await (await tx.run(cypher("list_created"), id=row["id"], by=principal.key_id,
                             at=created_at)).consume()
 
-    await deps.graph(request).write(work)
+    await graph.write(work)
     seeds = [(row["entity_kind"], row["entity"], SEED_WEIGHT[list_name])]
-    await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
+    await to_thread.run_sync(lambda: engine.on_new_seeds(seeds))
     deps.audit_detail(request, change="add", entry=row["id"], list=list_name,
                       entity=row["entity"])
     return entry_out({**row, "created_by": principal.key_id, "created_at": created_at},
@@ -111,16 +108,17 @@ async def add_entry(request: Request, list_name: ListName, body: ListEntryIn,
 
 @router.delete("/lists/{list_name}/{entry_id}", response_model=ListEntryRemoved,
                summary="Remove an entry (soft delete, kept for the audit trail)",
-               responses={404: {"description": "no such active entry on this list"}})
+               responses={404: {"description": "no such active entry on this list"}},
+               dependencies=[Depends(require("lists:write"))])
 async def remove_entry(
-    request: Request, list_name: ListName,
+    request: Request, list_name: ListName, principal: PrincipalDep, graph: GraphDep,
+    engine: EngineDep, p: PseudoDep,
     entry_id: str = Path(min_length=1, max_length=128),
     reason: str = Query(min_length=1, max_length=500, description="why it is removed"),
-    principal: Principal = Depends(require("lists:write")),
 ) -> Any:
     now = datetime.now(UTC)
     at = now.isoformat()
-    why = scrub_text(reason.strip(), deps.pseudo(request))
+    why = scrub_text(reason.strip(), p)
     if not why:
         raise Unprocessable("reason: missing", field="reason")
 
@@ -129,13 +127,13 @@ async def remove_entry(
                              now_ts=int(now.timestamp()), at=at, by=principal.key_id,
                              reason=why)
 
-    rows = await deps.graph(request).write(work)
+    rows = await graph.write(work)
     if not rows:
         raise NotFound(f"no entry {entry_id} on the {list_name} list, or it was removed")
     removed = rows[0]
     if removed.get("entity_kind") and removed.get("entity"):
         seeds = [(str(removed["entity_kind"]), str(removed["entity"]), 0.0)]
-        await to_thread.run_sync(lambda: deps.engine(request).on_new_seeds(seeds))
+        await to_thread.run_sync(lambda: engine.on_new_seeds(seeds))
     deps.audit_detail(request, change="remove", entry=entry_id, list=list_name,
                       entity=removed.get("entity"))
     return {"id": entry_id, "removed_at": at, "removed_by": principal.key_id}

@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
-from api import deps
 from api.auth import require
+from api.deps import GraphDep
 from api.models.casework import Monitoring
 from casework.monitor_store import assemble, default_since
 from cypher import statement
@@ -19,8 +19,7 @@ router = APIRouter(prefix="/v1", tags=["monitoring"],
 
 
 @router.get("/monitoring", response_model=Monitoring, summary="Alert loop, per week")
-async def monitoring(request: Request, weeks: int = Query(12, ge=1, le=520)) -> Any:
-    g = deps.graph(request)
+async def monitoring(g: GraphDep, weeks: int = Query(12, ge=1, le=520)) -> Any:
 
     async def read(name: str, **params: Any) -> list[dict[str, Any]]:
         return await g.read(statement(f"alerts/{name}"), **params)

@@ -11,9 +11,9 @@ from neo4j.exceptions import ClientError, Neo4jError
 from api import deps
 from api.auth import require
 from api.db import UNAVAILABLE_ERRORS
+from api.deps import GraphDep, PseudoDep, QueriesDep
 from api.errors import Unavailable, Unprocessable
 from api.models.admin import QueryInfo, QueryResult, QueryRunIn
-from api.querylib import QueryCatalogue
 from cypher.library import shape_result
 from cypher.plain import to_plain
 
@@ -22,24 +22,19 @@ MAX_ROWS = 2000
 TIMEOUT_S = 30.0
 
 
-def _catalogue(request: Request) -> QueryCatalogue:
-    c: QueryCatalogue = request.app.state.queries
-    return c
-
-
 @router.get("/queries", response_model=list[QueryInfo], summary="The named queries")
-async def list_queries(request: Request) -> Any:
-    return _catalogue(request).describe()
+async def list_queries(catalogue: QueriesDep) -> Any:
+    return catalogue.describe()
 
 
 @router.post("/queries/{name}", response_model=QueryResult,
              summary="Run a named query (read-only) with validated parameters",
              responses={404: {"description": "no such query"}})
-async def run_query(request: Request, body: QueryRunIn,
+async def run_query(request: Request, body: QueryRunIn, catalogue: QueriesDep, g: GraphDep,
+                    p: PseudoDep,
                     name: str = Path(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$"),
                     ) -> Any:
-    q = _catalogue(request).prepare(name, body.params, deps.pseudo(request))
-    g = deps.graph(request)
+    q = catalogue.prepare(name, body.params, p)
     # What was asked: the query and its validated parameters (raw identifiers among them
     # are pseudonyms by now).
     deps.audit_detail(request, query=name, params=to_plain(q.params))

@@ -11,22 +11,23 @@ from fastapi import APIRouter, Depends, Request
 from api import deps
 from api.auth import require
 from api.db import cypher
-from api.keys import Principal
+from api.deps import GraphDep, PrincipalDep, PseudoDep
 from api.models.screen import ReidentifyIn, ReidentifyOut, ScreenIn, ScreenOut
 from api.screening import screen
 from api.visibility import Scope
+from fraudgraph.vocabulary import LABEL_OF
 
 router = APIRouter(prefix="/v1", tags=["screening"])
-_LABELS = {"account": "Account", "person": "Person"}
 
 
 @router.post("/screen", response_model=ScreenOut,
-             summary="Screen a person or account before a service is given")
-async def screen_entity(request: Request, body: ScreenIn,
-                        principal: Principal = Depends(require("screen"))) -> Any:
-    eid = deps.resolve_id(deps.pseudo(request), body.kind, body.id, "id")
-    row = await deps.graph(request).read_one(
-        cypher("screen").replace("$$LABEL$$", _LABELS[body.kind]), id=eid,
+             summary="Screen a person or account before a service is given",
+             dependencies=[Depends(require("screen"))])
+async def screen_entity(request: Request, body: ScreenIn, principal: PrincipalDep,
+                        graph: GraphDep, p: PseudoDep) -> Any:
+    eid = deps.resolve_id(p, body.kind, body.id, "id")
+    row = await graph.read_one(
+        cypher("screen").replace("$$LABEL$$", LABEL_OF[body.kind]), id=eid,
         now=int(time.time()))
     scope = Scope.of(principal)
     evidence = row is not None and scope.sees(row.get("banks") or [])
@@ -40,15 +41,14 @@ async def screen_entity(request: Request, body: ScreenIn,
 
 
 @router.post("/reidentify", response_model=ReidentifyOut,
-             summary="Admins: which of the candidate identifiers a pseudonym belongs to")
-async def reidentify(request: Request, body: ReidentifyIn,
-                     principal: Principal = Depends(require("reidentify"))) -> Any:
+             summary="Admins: which of the candidate identifiers a pseudonym belongs to",
+             dependencies=[Depends(require("reidentify"))])
+async def reidentify(request: Request, body: ReidentifyIn, p: PseudoDep) -> Any:
     """fraudgraph keeps no raw identifiers (only keyed hashes), so it cannot read one back:
     re-identification is the confirmation that a pseudonym seen in evidence belongs to an
     identifier the AFC holds lawfully (a participant's report, a court order). Every call
     is in the audit trail with its purpose and case reference; the raw candidates are
     not (their pseudonyms are)."""
-    p = deps.pseudo(request)
     target = deps.resolve_id(p, body.kind, body.pseudonym, "pseudonym")
     resolved = [deps.resolve_id(p, body.kind, c, f"candidates[{i}]")
                 for i, c in enumerate(body.candidates)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fraudgraph.vocabulary import LABEL_OF
 from gnn.features.identity import HAS_PHONE, USED, holder_of
 from gnn.features.table import FeatureTable, count, distinct_pairs, log1p
 from gnn.timed import TimedSnapshot
@@ -18,7 +19,7 @@ from gnn.timed import TimedSnapshot
 TRANSFERS = ("Account", "TRANSFERRED", "Account")
 VICTIM = ("Incident", "VICTIM", "Account")
 BENEFICIARY = ("Incident", "BENEFICIARY", "Account")
-LIST_TARGETS = ("Account", "Person", "Phone", "Device")
+LIST_TARGETS = tuple(LABEL_OF.values())
 
 
 def _listed(snap: TimedSnapshot, target: str, kind: str | None) -> np.ndarray:

@@ -20,20 +20,14 @@ import math
 
 import numpy as np
 
+from fraudgraph.vocabulary import BANDS
+from fraudgraph.vocabulary import band_of as _band_of
 from gnn.propagation.errors import PropagationError
 
 BIAS = -4.0
 W_PROPAGATION = 5.0
 W_GNN = 5.0
 W_HEURISTICS = 4.0
-
-# (lower bound, band), ascending; a risk falls in the last band whose bound it reaches.
-BANDS: tuple[tuple[float, str], ...] = (
-    (0.0, "low"),
-    (0.3, "medium"),
-    (0.6, "high"),
-    (0.85, "critical"),
-)
 
 
 def _check(name: str, value: float | None) -> float:
@@ -49,11 +43,7 @@ def band_of(risk: float) -> str:
     """The band a risk in [0, 1] falls in."""
     if not 0.0 <= risk <= 1.0:
         raise PropagationError(f"risk must be in [0, 1], got {risk}")
-    label = BANDS[0][1]
-    for lower, name in BANDS:
-        if risk >= lower:
-            label = name
-    return label
+    return _band_of(risk)
 
 
 def combine_risk(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-ENTITY_KINDS: tuple[str, ...] = ("account", "person", "phone", "device")
+from fraudgraph.vocabulary import ENTITY_KINDS as ENTITY_KINDS
+
+# EK_* index ENTITY_KINDS: the generator stores kinds as these small integers.
 EK_ACCOUNT, EK_PERSON, EK_PHONE, EK_DEVICE = range(4)
 ROLES: tuple[str, ...] = (
     "mule",

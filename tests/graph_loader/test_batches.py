@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from graph_loader.feeds import FEEDS, FEEDS_BY_NAME
-from graph_loader.load import batch_params, cypher
+from datetime import UTC, datetime
+
+import pytest
+
+from fraudgraph.pseudonym import Pseudonymiser
+from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, RowRejected, ShapeContext, list_entry
+from graph_loader.load import batch_params, cypher, write_statement
 
 
 def test_columnar_feeds_get_one_list_per_field_in_row_order() -> None:
@@ -25,3 +30,26 @@ def test_each_statement_reads_the_parameters_its_feed_sends() -> None:
         for name in (feed.name, f"{feed.name}_create") if feed.fast_path else (feed.name,):
             text = cypher(name)
             assert ("$rows" in text) != feed.columnar, name
+
+
+def test_write_statement_is_the_loads_own() -> None:
+    rows = [{"id": "le-1", "list": "black"}]
+    assert write_statement("list_entries", rows) == (cypher("list_entries"), {"rows": rows})
+
+
+_ENTRY = {"entry_id": "le-9", "entity_kind": "account", "list": "grey",
+          "reason": "mule acc_given", "source": "afc", "since": "2024-05-01T10:00:00+05:00"}
+
+
+def test_a_list_entry_named_by_pseudonym_keeps_it_and_checks_the_rest() -> None:
+    ctx = ShapeContext(now=datetime(2024, 6, 1, tzinfo=UTC), pseudo=Pseudonymiser("k"))
+    row = list_entry(_ENTRY, ctx, pseudonym="acc_given").row
+    assert row["entity"] == "acc_given" and row["entity_kind"] == "account"
+    assert row["list"] == "grey" and row["id"] == "le-9"
+    with pytest.raises(RowRejected) as e:
+        list_entry({**_ENTRY, "list": "white"}, ctx, pseudonym="acc_given")
+    assert e.value.field == "list"
+    # Without a pseudonym entity_id is the feed's: required and parsed.
+    with pytest.raises(RowRejected) as e:
+        list_entry(_ENTRY, ctx)
+    assert e.value.field == "entity_id"
