@@ -19,6 +19,14 @@ AMLSim (offline, before the fold fix below), 300 fixed rounds ranked the hidden 
 AP 0.64, 100 rounds of the same trees at 0.72.
 With folds that keep a known ring together (`group_folds`) this is a leave-ring-out
 validation, the question a new ring asks.
+
+One split into folds is one draw: which rings train which booster moves an account's
+score by more than the models differ. `fit_repeated` cross-fits ``repeats`` times, each
+with folds of its own seed, and averages the members' out-of-fold scores, so every
+account is still scored only by boosters that never saw it. On AMLSim-10k (offline, the
+three split seeds' snapshots) single cross-fits at 5 folds ranged 0.80-0.82 AP on one
+seed; four repeats at 10 folds gave 0.830 / 0.884 / 0.873 against one 5-fold fit's
+0.804 / 0.876 / 0.869. More repeats stopped helping (eight: 0.826), 20 folds too.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,3 +215,70 @@ def group_folds(ids: list[str] | np.ndarray, known: np.ndarray, src: np.ndarray,
     rep_fold = dict(zip(reps, fold_of(reps, folds, seed).tolist(), strict=True))
     fold[idx] = [rep_fold[rep[c]] for c in comp.tolist()]
     return fold
+
+
+# Member seeds of a repeated cross-fit: far apart, so that no two members share a
+# booster seed (a member's boosters use seed + fold).
+REPEAT_STRIDE = 7919
+FoldAssign = Callable[[int], np.ndarray]  # member seed -> fold per row
+
+
+@dataclass
+class RepeatedCrossFit:
+    """Several cross-fits with folds of different seeds; an account's score is the mean of
+    its out-of-fold scores over the members."""
+    members: list[CrossFit]
+
+    @property
+    def folds(self) -> int:
+        return self.members[0].folds
+
+    @property
+    def rounds(self) -> list[int]:
+        return [m.rounds for m in self.members]
+
+    @property
+    def boosters(self) -> list[Any]:
+        """Every member's boosters (e.g. for feature importance summed over them)."""
+        return [b for m in self.members for b in m.boosters]
+
+    def score(self, x: np.ndarray, ids: list[str] | np.ndarray,
+              assign: FoldAssign | None = None) -> np.ndarray:
+        """The mean over members, each row by the booster of its fold in that member (by
+        default the fold of its id; ``assign``: the assignment the members trained with,
+        for held-out scores of the training rows)."""
+        parts = [m.score(x, ids, None if assign is None else assign(m.seed))
+                 for m in self.members]
+        return np.asarray(np.mean(parts, axis=0))
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for r, m in enumerate(self.members):
+            m.save(directory / f"repeat{r}")
+        (directory / "repeats.json").write_text(json.dumps(
+            {"repeats": len(self.members), "seeds": [m.seed for m in self.members]}))
+
+    @classmethod
+    def load(cls, directory: Path) -> RepeatedCrossFit:
+        """A saved repeated cross-fit, or a single one (models registered before repeats
+        existed) as one member."""
+        meta = directory / "repeats.json"
+        if not meta.exists():
+            return cls([CrossFit.load(directory)])
+        n = int(json.loads(meta.read_text())["repeats"])
+        return cls([CrossFit.load(directory / f"repeat{r}") for r in range(n)])
+
+
+def fit_repeated(x: np.ndarray, y: np.ndarray, rows: np.ndarray, ids: list[str] | np.ndarray,
+                 *, folds: int = 10, repeats: int = 4, seed: int = 0, threads: int = 2,
+                 rounds: int = ROUNDS, assign: FoldAssign | None = None) -> RepeatedCrossFit:
+    """`fit_crossfit` ``repeats`` times, member r with seed ``seed + r * REPEAT_STRIDE``
+    and folds ``assign(member seed)`` (by default the folds of each id under that seed).
+    Each member chooses its own rounds out of its own folds."""
+    members = []
+    for r in range(max(1, repeats)):
+        sd = seed + r * REPEAT_STRIDE
+        fold = fold_of(ids, folds, sd) if assign is None else assign(sd)
+        members.append(fit_crossfit(x, y, rows, ids, folds=folds, seed=sd, threads=threads,
+                                    rounds=rounds, fold=fold))
+    return RepeatedCrossFit(members)

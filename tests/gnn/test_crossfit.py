@@ -6,7 +6,14 @@ from pathlib import Path
 
 import numpy as np
 
-from gnn.crossfit import CrossFit, fit_crossfit, fold_of, group_folds
+from gnn.crossfit import (
+    CrossFit,
+    RepeatedCrossFit,
+    fit_crossfit,
+    fit_repeated,
+    fold_of,
+    group_folds,
+)
 from gnn.metrics import roc_auc
 
 
@@ -115,3 +122,56 @@ def test_rounds_stay_when_held_out_folds_cannot_tell() -> None:
     cf = fit_crossfit(x, y, np.ones(n, dtype=bool), [str(i) for i in range(n)], folds=2,
                       threads=1, rounds=50, fold=fold)
     assert cf.rounds == 50 and cf.curve == {}
+
+
+def test_repeated_members_use_their_own_folds_and_stay_out_of_fold(tmp_path: Path) -> None:
+    """Every member scores each account by a booster that never saw it: with noise labels
+    the averaged score is still at chance, while the members' folds differ."""
+    rng = np.random.default_rng(5)
+    n = 2000
+    x = rng.normal(size=(n, 8))
+    y = (rng.random(n) < 0.1).astype(np.int8)
+    ids = np.array([f"a{i}" for i in range(n)])
+    rcf = fit_repeated(x, y, np.ones(n, dtype=bool), ids, folds=4, repeats=3, threads=1,
+                       rounds=100)
+    assert len(rcf.members) == 3 and len({m.seed for m in rcf.members}) == 3
+    f0, f1 = (fold_of(ids, 4, m.seed) for m in rcf.members[:2])
+    assert (f0 != f1).mean() > 0.5
+    s = rcf.score(x, ids)
+    assert abs(roc_auc(y, s) - 0.5) < 0.08
+    np.testing.assert_allclose(s, np.mean([m.score(x, ids) for m in rcf.members], axis=0))
+
+    rcf.save(tmp_path / "r")
+    np.testing.assert_allclose(RepeatedCrossFit.load(tmp_path / "r").score(x, ids), s)
+
+
+def test_repeated_scores_with_the_assignment_they_trained_on() -> None:
+    """Held-out scores of training rows need the members' own (group) folds: scored by
+    the id folds instead, a known ring's members meet boosters that trained on them."""
+    rng = np.random.default_rng(6)
+    n = 1200
+    x = rng.normal(size=(n, 6))
+    y = (rng.random(n) < 0.1).astype(np.int8)
+    ids = [f"a{i}" for i in range(n)]
+
+    def assign(seed: int) -> np.ndarray:
+        return (np.arange(n) + seed) % 3
+
+    rcf = fit_repeated(x, y, np.ones(n, dtype=bool), ids, folds=3, repeats=2, threads=1,
+                       rounds=150, assign=assign)
+    held = rcf.score(x, ids, assign)
+    assert abs(roc_auc(y, held) - 0.5) < 0.08
+    assert roc_auc(y, rcf.score(x, ids)) > roc_auc(y, held) + 0.1  # id folds: seen rows
+
+
+def test_a_single_cross_fit_loads_as_one_member(tmp_path: Path) -> None:
+    """Models registered before repeats existed keep scoring."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(300, 3))
+    y = (x[:, 0] > 1).astype(np.int8)
+    ids = [str(i) for i in range(300)]
+    cf = fit_crossfit(x, y, np.ones(300, dtype=bool), ids, folds=2, threads=1, rounds=20)
+    cf.save(tmp_path / "old")
+    again = RepeatedCrossFit.load(tmp_path / "old")
+    assert len(again.members) == 1
+    np.testing.assert_allclose(again.score(x, ids), cf.score(x, ids))

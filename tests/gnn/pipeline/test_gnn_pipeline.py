@@ -64,8 +64,8 @@ def test_cli_train_score_clusters_eval(graph: Driver, db: str, pseudo: Pseudonym
     manifest = read_manifest(version_dir)
     served = manifest["served"]
     assert served["model"] in ("gnn", "lightgbm", "ensemble")
-    files = {"gnn": ["gnn.pt"], "lightgbm": ["lightgbm/crossfit.json"],
-             "ensemble": ["gnn.pt", "lightgbm/crossfit.json"]}[served["model"]]
+    files = {"gnn": ["gnn.pt"], "lightgbm": ["lightgbm/repeats.json"],
+             "ensemble": ["gnn.pt", "lightgbm/repeats.json"]}[served["model"]]
     for name in (*files, "test_scores.npz"):
         assert (version_dir / name).exists()
     assert manifest["data_hash"] and manifest["features"]["tabular"]
