@@ -217,6 +217,30 @@ def _neighbour_stats(table: FeatureTable, names: list[str], src: np.ndarray,
         table.add("structure", f"nbr_wmean_{name}", ratio(w @ v, wdeg))
 
 
+def _fan_leaf_stats(table: FeatureTable, tags: list[str], src: np.ndarray, dst: np.ndarray,
+                    n: int) -> None:
+    """Per account, the maximum and mean fan-out of the accounts that paid it and the
+    fan-in of the accounts it paid, at each window scale: a fan's leaves are ordinary on
+    their own (one transfer in or out) and stand out only by the hub on the other side,
+    which the undirected neighbour statistics blur with the leaf's other counterparties.
+    (AMLSim-10k, offline on three split seeds: AP 0.804 / 0.876 / 0.869 without these
+    columns, 0.811 / 0.875 / 0.882 with them; ROC-AUC higher on all three.)"""
+    keep = src != dst
+    pays = sp.csr_matrix((np.ones(int(keep.sum())), (src[keep], dst[keep])), shape=(n, n))
+    pays.data[:] = 1.0  # distinct counterparties
+    for prefix, base, m in (("payer", "fan_out", pays.T.tocsr()),
+                            ("payee", "fan_in", pays)):
+        coo = m.tocoo()
+        deg = np.asarray(m.sum(axis=1)).ravel()
+        for tag in tags:
+            v = table.column(f"{base}_{tag}")
+            mx = np.zeros(n)
+            if coo.nnz:
+                np.maximum.at(mx, coo.row, v[coo.col])
+            table.add("structure", f"{prefix}_max_{base}_{tag}", mx)
+            table.add("structure", f"{prefix}_mean_{base}_{tag}", ratio(m @ v, deg))
+
+
 def structure_features(table: FeatureTable, src: np.ndarray, dst: np.ndarray,
                        amount: np.ndarray, at: np.ndarray, n: int) -> list[Scale]:
     """Add the ``structure`` group to ``table``; returns the window scales used."""
@@ -249,4 +273,5 @@ def structure_features(table: FeatureTable, src: np.ndarray, dst: np.ndarray,
     mid = f"w{SCALE_TARGETS[1]:g}".replace(".", "_")
     _neighbour_stats(table, [f"fan_in_{mid}", f"fan_out_{mid}", f"cycle_walks_{mid}",
                              f"ring_windows_{mid}", "repeat_regularity"], src, dst, n)
+    _fan_leaf_stats(table, [f"w{t:g}".replace(".", "_") for t in SCALE_TARGETS], src, dst, n)
     return scales

@@ -66,6 +66,20 @@ def test_typologies_stand_out_from_the_background() -> None:
     assert t.column("scatter_gather_mid_w0_5")[221:225].min() > 0
 
 
+def test_a_fans_leaves_carry_the_hub_on_the_other_side() -> None:
+    """The leaves of a fan are ordinary on their own; they stand out by the fan-in of the
+    account they paid (205..209 -> 210) or the fan-out of the one that paid them
+    (220 -> 221..224)."""
+    t = _table(*_world())
+    payee = t.column("payee_max_fan_in_w0_5")
+    assert payee[205:210].min() >= np.log1p(5) - 1e-9
+    assert np.mean(payee[:200]) < payee[205:210].min()
+    payer = t.column("payer_max_fan_out_w0_5")
+    assert payer[221:225].min() >= np.log1p(4) - 1e-9
+    assert np.mean(payer[:200]) < payer[221:225].min()
+    assert t.column("payer_mean_fan_out_w0_5")[221:225].min() > 0
+
+
 def test_same_ring_scaled_by_1000_in_amount_gives_the_same_features() -> None:
     src, dst, amt, at, n = _world()
     a = _table(src, dst, amt, at, n)
