@@ -73,7 +73,7 @@ def create_app(
     query_catalogue: QueryCatalogue | None = None,
 ) -> FastAPI:
     """The API app. Nothing connects until the app starts (lifespan)."""
-    config = config or ApiConfig()
+    config = config or settings.api
     def audit_connect() -> tuple[Driver, str]:
         return make_driver(settings, max_pool=2), settings.neo4j_database
 

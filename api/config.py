@@ -1,82 +1,9 @@
-"""API tunables: pre-payment check thresholds, caches, audit. Read from the environment
-(prefix FRAUDGRAPH_API_) only when create_app is not handed one, never at import."""
+"""API tunables: pre-payment check thresholds, caches, audit. They are a section of the
+one `Settings` (fraudgraph/settings.py, `Settings.api`), read with it from the
+environment or `.env` (prefixes FRAUDGRAPH_API_ and FRAUDGRAPH_CHECK_); the names stay
+importable from here, where the API's code looks for them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-
-class CheckThresholds(BaseSettings):
-    """Everything the pre-payment decision rule (api/decision.py) compares against."""
-
-    model_config = SettingsConfigDict(env_prefix="FRAUDGRAPH_CHECK_", extra="ignore")
-
-    # Stored risk (0..1, written by the risk engine) of the payee / payer.
-    payee_block_risk: float = Field(0.85, ge=0, le=1)
-    payee_review_risk: float = Field(0.6, ge=0, le=1)
-    payer_review_risk: float = Field(0.6, ge=0, le=1)
-    # Live session signals and how much each adds to the score (noisy-OR).
-    sim_change_window_s: int = Field(48 * 3600, ge=0)
-    new_device_window_s: int = Field(24 * 3600, ge=0)
-    inbound_window_s: int = Field(2 * 3600, ge=0)
-    inbound_min_ratio: float = Field(0.5, ge=0)
-    weight_sim_change: float = Field(0.35, ge=0, le=1)
-    weight_new_device: float = Field(0.25, ge=0, le=1)
-    weight_inbound_interbank: float = Field(0.30, ge=0, le=1)
-    weight_first_payment: float = Field(0.10, ge=0, le=1)
-    weight_unknown_payee: float = Field(0.05, ge=0, le=1)
-    # Final score -> decision.
-    review_score: float = Field(0.5, ge=0, le=1)
-    block_score: float = Field(0.85, ge=0, le=1)
-
-
-class ApiConfig(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="FRAUDGRAPH_API_", extra="ignore")
-
-    # Seconds a key lookup stays cached: the hot path pays no DB round trip for auth;
-    # a revocation through the CLI takes effect within this time.
-    key_cache_ttl_s: float = Field(30.0, ge=0)
-    # The audit trail is a hash chain in Neo4j (api/audit.py). Set, each process also
-    # writes its events to <audit_dir>/audit-YYYY-MM-DD.jsonl (a local copy).
-    audit_dir: Path | None = None
-    # Returned as Retry-After with every 503.
-    retry_after_s: int = Field(5, ge=1)
-    # Money trace of an incident.
-    trace_window_s: int = Field(7 * 86400, ge=3600)
-    trace_max_hops: int = Field(5, ge=1, le=10)
-    trace_max_edges: int = Field(5000, ge=10)
-    # Neo4j connection pool of the async driver.
-    max_pool: int = Field(100, ge=1)
-    # Largest request body; larger ones are refused (413) before they are read, and no
-    # body is read before the key is checked (api/guard.py).
-    max_body_bytes: int = Field(256 * 1024, ge=1024)
-    # The driver's connection acquisition timeout: long enough for a connection to a
-    # just-restarted, slow server to be opened and authenticated (cut shorter, every
-    # attempt is abandoned and the API never gets back in). Every graph round trip is
-    # bounded as a whole by `neo4j_timeout_s` (then 503): room for a query's first
-    # planning on a cold server.
-    neo4j_acquire_s: float = Field(5.0, gt=0)
-    neo4j_timeout_s: float = Field(10.0, gt=0)
-    # The check's own bound (its one read, and the key look-up of a key not in the cache),
-    # and /ready's probe: a load balancer and a paying customer do not wait 10 s. 2 s is
-    # the target under an outage; the default leaves room for the first planning of the
-    # check on a cold, loaded server (on a 2-core box shared with others it exceeded 2 s).
-    check_timeout_s: float = Field(5.0, gt=0)
-    # Per-key rate limits (requests/s sustained, burst): the check (and screening), the
-    # identifier lookup (it turns raw identifiers into pseudonyms: kept slow), the rest.
-    rate_check_per_s: float = Field(2000.0, gt=0)
-    rate_check_burst: float = Field(4000.0, ge=1)
-    rate_lookup_per_s: float = Field(2.0, gt=0)
-    rate_lookup_burst: float = Field(30.0, ge=1)
-    rate_default_per_s: float = Field(50.0, gt=0)
-    rate_default_burst: float = Field(200.0, ge=1)
-    # Identical error lines logged at most this often (seconds) per message; the rest are
-    # counted and the count is logged with the next one.
-    error_log_interval_s: float = Field(10.0, ge=0)
-    # Weight of an incident's beneficiary at another bank than the reporter, until the
-    # AFC confirms the incident (POST /v1/incidents/{id}/confirm).
-    unconfirmed_foreign_seed_weight: float = Field(0.3, ge=0, le=1)
-    check: CheckThresholds = Field(default_factory=CheckThresholds)
+from fraudgraph.settings import ApiConfig as ApiConfig
+from fraudgraph.settings import CheckThresholds as CheckThresholds

@@ -167,7 +167,7 @@ class Graph:
             raise
 
     async def ping(self, budget_s: float | None = None) -> None:
-        await self.read("RETURN 1 AS ok", budget_s=budget_s)
+        await self.read(statement("api/ping"), budget_s=budget_s)
 
 
 async def tx_rows(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:

@@ -43,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from api.keys import create_key
+from cypher import statement
 from fraudgraph.db import make_driver
 from fraudgraph.neo4j_server import Neo4jServer
 from fraudgraph.pseudonym import Pseudonymiser
@@ -93,8 +94,7 @@ def ensure_loaded(settings: Settings, world: Path) -> dict[str, Any]:
     """Load the world once; a Meta node remembers which world the bench graph holds."""
     driver = make_driver(settings)
     try:
-        recs, _, _ = driver.execute_query(
-            "OPTIONAL MATCH (m:Meta {key: 'bench-api-world'}) RETURN m.world AS w")
+        recs, _, _ = driver.execute_query(statement("bench/world_read"))
         if recs and recs[0]["w"] == str(world.resolve()):
             log.info("bench graph already holds %s", world)
         else:
@@ -106,18 +106,14 @@ def ensure_loaded(settings: Settings, world: Path) -> dict[str, Any]:
             if rc not in (0, 3):  # 3: some rows rejected, which generated worlds may contain
                 raise SystemExit(f"load failed with exit code {rc}")
             log.info("loaded in %.0f s", time.monotonic() - t0)
-            driver.execute_query("MERGE (m:Meta {key: 'bench-api-world'}) SET m.world = $w",
-                                 w=str(world.resolve()))
+            driver.execute_query(statement("bench/world_mark"), w=str(world.resolve()))
         # An AFC key: the checks' payers are every bank's customers (a bank key may check
         # only its own, api/visibility.py), as in transaction anti-fraud at the national
         # payment system; the check's work is the same for either role.
         key_id, token = create_key(driver, settings.neo4j_database, "afc_analyst", None,
                                    "bench")
         _, ops_token = create_key(driver, settings.neo4j_database, "afc_analyst", None, "bench")
-        counts, _, _ = driver.execute_query(
-            "CALL () { MATCH (a:Account) RETURN count(a) AS accounts } "
-            "CALL () { MATCH ()-[t:TRANSFERRED]->() RETURN count(t) AS transfers } "
-            "RETURN accounts, transfers")
+        counts, _, _ = driver.execute_query(statement("bench/graph_size"))
         return {"key_id": key_id, "token": token, "ops_token": ops_token, **counts[0].data()}
     finally:
         driver.close()

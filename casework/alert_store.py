@@ -37,11 +37,12 @@ from casework.alerts import (
 from cypher import statement
 from cypher.detect import resolve_as_of
 from fraudgraph.db import write_batches
+from fraudgraph.vocabulary import BAND_FLOOR, CLUSTER, LABEL_OF
 
 log = logging.getLogger(__name__)
 
-LABELS = {"account": "Account", "person": "Person", "phone": "Phone", "device": "Device",
-          "cluster": "Cluster"}
+# What an alert can be about: the entities, and the clusters that are alerts of their own.
+LABELS = {**LABEL_OF, "cluster": CLUSTER}
 # How an entity reaches the accounts whose banks and money it involves.
 _ACCOUNTS = {
     "account": "(acc:Account) WHERE acc = n",
@@ -49,8 +50,6 @@ _ACCOUNTS = {
     "phone": "(n)<-[:HAS_PHONE]-(:Person)-[:HOLDS]->(acc:Account)",
     "device": "(n)<-[:USED]-(acc:Account)",
 }
-# The band a risk falls in (gnn/propagation/risk.py BANDS), for the risk threshold.
-_BAND_FLOOR = {"low": 0.0, "medium": 0.3, "high": 0.6, "critical": 0.85}
 
 
 @cache
@@ -80,7 +79,7 @@ def gather(driver: Driver, database: str, cfg: AlertConfig, as_of: int) -> dict[
     """Evidence of every entity some source flags, merged per entity, with banks and
     money at stake filled in for those that qualify."""
     rows: list[dict[str, Any]] = []
-    rows += _read(driver, database, q("evidence_risk"), min_risk=_BAND_FLOOR[cfg.min_band],
+    rows += _read(driver, database, q("evidence_risk"), min_risk=BAND_FLOOR[cfg.min_band],
                   gnn_min=cfg.gnn_min)
     rows += _read(driver, database, q("evidence_signals"))
     for c in _read(driver, database, q("evidence_clusters")):

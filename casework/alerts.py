@@ -32,10 +32,9 @@ from enum import StrEnum
 from typing import Any
 
 from casework.errors import CaseworkError
+from fraudgraph.vocabulary import BAND_RANK as BAND_RANK
 
 DAY_S = 86_400
-BAND_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-ENTITY_KINDS = ("account", "person", "phone", "device")
 OPEN_STATUSES = ("open", "in_case")
 HELD_STATUSES = ("dismissed", "closed")
 
@@ -127,7 +126,8 @@ def merge(rows: Iterable[Mapping[str, Any]]) -> dict[str, Evidence]:
         e.banks.update(str(b) for b in (r.get("banks") or []) if b)
         e.risk = _max(e.risk, r.get("risk"))
         band = r.get("band")
-        if band in BAND_RANK and (e.band is None or BAND_RANK[band] > BAND_RANK[e.band]):
+        if (isinstance(band, str) and band in BAND_RANK
+                and (e.band is None or BAND_RANK[band] > BAND_RANK[e.band])):
             e.band = band
         e.gnn_score = _max(e.gnn_score, r.get("gnn_score"))
         if r.get("heuristic"):

@@ -18,8 +18,10 @@ from casework import cases as C
 from casework.alert_store import event_id
 from casework.errors import NotFoundError, TransitionError
 from cypher import statement
+from fraudgraph.vocabulary import LABEL_OF
 
-LABELS = {"account": "Account", "person": "Person", "phone": "Phone", "device": "Device"}
+# The entities a case links, and their labels.
+LABELS = LABEL_OF
 
 
 @cache

@@ -62,15 +62,13 @@ def list_cmd(
     """The queue, highest priority first (pseudonyms only)."""
     from neo4j import RoutingControl
 
+    from cypher import statement
     from fraudgraph.db import open_driver
 
     s = settings()
     with open_driver(s) as driver:
         recs, _, _ = driver.execute_query(
-            "MATCH (al:Alert {status: $status}) RETURN al.id AS id, al.entity_kind AS kind, "
-            "al.entity_id AS entity, al.priority AS priority, al.band AS band, "
-            "al.banks AS banks, al.reasons AS reasons ORDER BY al.priority DESC, al.id "
-            "LIMIT $limit", status=status, limit=limit, database_=s.neo4j_database,
+            statement("alerts/list"), status=status, limit=limit, database_=s.neo4j_database,
             routing_=RoutingControl.READ)
     for r in recs:
         typer.echo(f"{r['priority']:6.1f}  {r['id']}  {r['kind']}:{r['entity']}  "

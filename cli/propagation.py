@@ -25,6 +25,7 @@ def propagate(
     Then raises alerts: one per entity, merged with its other evidence."""
     from casework.hooks import alerts_after_run
     from casework.hooks import summary as alert_summary
+    from cypher import statement
     from fraudgraph.db import open_driver
     from gnn.risk_engine import PropagationEngine
 
@@ -37,9 +38,7 @@ def propagate(
         built = time.monotonic() - t0
         written = engine.write_back()
         recs, _, _ = driver.execute_query(
-            "MATCH (n) WHERE n.risk_band IS NOT NULL RETURN labels(n)[0] AS label, "
-            "n.risk_band AS band, count(*) AS c ORDER BY label, band",
-            database_=s.neo4j_database, routing_="r")
+            statement("risk/band_counts"), database_=s.neo4j_database, routing_="r")
         seconds = round(time.monotonic() - t0, 2)
         raised = None if no_alerts else alerts_after_run(driver, s.neo4j_database, s,
                                                           "propagate")

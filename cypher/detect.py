@@ -12,6 +12,7 @@ from typing import Any
 from neo4j import Driver, RoutingControl
 from tqdm import tqdm
 
+from cypher import statement
 from cypher.calibration import calibrate
 from cypher.errors import CypherError, QueryFailedError
 from cypher.heuristics import (
@@ -76,17 +77,13 @@ class DetectReport:
 def newest_event_ts(driver: Driver, database: str) -> int | None:
     """Epoch seconds of the newest transfer (transfer_at index, read backwards)."""
     recs, _, _ = driver.execute_query(
-        "MATCH ()-[t:TRANSFERRED]->() WHERE t.at IS NOT NULL "
-        "RETURN t.at.epochSeconds AS ts ORDER BY t.at DESC LIMIT 1",
-        database_=database, routing_=RoutingControl.READ)
+        statement("detect/newest_event"), database_=database, routing_=RoutingControl.READ)
     return int(recs[0]["ts"]) if recs else None
 
 
 def oldest_event_ts(driver: Driver, database: str) -> int | None:
     recs, _, _ = driver.execute_query(
-        "MATCH ()-[t:TRANSFERRED]->() WHERE t.at IS NOT NULL "
-        "RETURN t.at.epochSeconds AS ts ORDER BY t.at ASC LIMIT 1",
-        database_=database, routing_=RoutingControl.READ)
+        statement("detect/oldest_event"), database_=database, routing_=RoutingControl.READ)
     return int(recs[0]["ts"]) if recs else None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from neo4j import Driver, RoutingControl
 
+from cypher import statement
 from cypher.errors import CypherError
 from cypher.evaluate import build_truth, evaluate, read_scheme_spans, read_truth
 from cypher.heuristics import load_heuristics
@@ -17,8 +18,7 @@ from fraudgraph.pseudonym import Pseudonymiser
 
 def run_info(driver: Driver, database: str, run_id: str) -> dict[str, Any]:
     recs, _, _ = driver.execute_query(
-        "MATCH (r:DetectRun {id: $id}) RETURN r.as_of AS as_of, r.window_s AS window_s, "
-        "r.status AS status, r.params AS params", id=run_id, database_=database,
+        statement("eval/run_info"), id=run_id, database_=database,
         routing_=RoutingControl.READ)
     if not recs:
         raise CypherError(f"no detect run {run_id!r}")
@@ -27,8 +27,7 @@ def run_info(driver: Driver, database: str, run_id: str) -> dict[str, Any]:
 
 def held_accounts(driver: Driver, database: str, persons: list[str]) -> dict[str, list[str]]:
     recs, _, _ = driver.execute_query(
-        "UNWIND $ids AS pid MATCH (p:Person {id: pid})-[:HOLDS]->(a:Account) "
-        "RETURN p.id AS person, collect(a.id) AS accounts", ids=persons, database_=database,
+        statement("eval/held_accounts"), ids=persons, database_=database,
         routing_=RoutingControl.READ)
     return {r["person"]: r["accounts"] for r in recs}
 

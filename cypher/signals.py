@@ -18,52 +18,15 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
+from cypher import statement
 from cypher.heuristics import Hit
 from fraudgraph.vocabulary import LABEL_OF
 
-# The label is interpolated from LABEL_OF only (never user input): a label cannot be a
-# parameter, and a label-less MATCH would scan every node.
-_WRITE = """
-UNWIND $rows AS r
-MATCH (e:{label} {{id: r.entity_id}})
-MERGE (s:Signal {{id: r.id}})
-SET s.run_id = $run_id, s.heuristic = $heuristic, s.severity = $severity,
-    s.score = r.score, s.evidence = r.evidence, s.entity_kind = r.entity_kind,
-    s.entity_id = r.entity_id, s.created_at = datetime($created_at),
-    s.generation = $generation
-MERGE (s)-[:FLAGS]->(e)
-RETURN count(s) AS n
-"""
-
-_START = """
-MERGE (r:DetectRun {id: $run_id})
-SET r.started_at = datetime($started_at), r.params = $params, r.as_of = $as_of,
-    r.window_s = $window_s, r.status = 'running', r.generation = $generation,
-    r.latest = coalesce(r.latest, false)
-"""
-
-_DELETE_STALE = """
-MATCH (s:Signal {run_id: $run_id})
-WHERE s.generation <> $generation
-WITH s LIMIT $limit
-DETACH DELETE s
-RETURN count(*) AS n
-"""
-
-_FINISH = """
-MATCH (r:DetectRun {id: $run_id})
-SET r.finished_at = datetime($finished_at), r.status = $status, r.summary = $summary,
-    r.signals = $signals, r.calibration = $calibration
-WITH r WHERE $status = 'done'
-CALL (r) {
-  MATCH (old:DetectRun {latest: true}) WHERE old <> r
-  SET old.latest = false
-}
-SET r.latest = true
-MERGE (m:Meta {key: 'detect'})
-SET m.latest_run_id = r.id, m.updated_at = datetime($finished_at)
-"""
-
+# The label is filled in from LABEL_OF only (cypher/detect/signals_write.cypher says why).
+_WRITE = statement("detect/signals_write")
+_START = statement("detect/run_start")
+_DELETE_STALE = statement("detect/signals_delete_stale")
+_FINISH = statement("detect/run_finish")
 
 def signal_id(run_id: str, heuristic: str, entity_kind: str, entity_id: str) -> str:
     h = hashlib.sha256("\x00".join((run_id, heuristic, entity_kind, entity_id)).encode())
@@ -112,7 +75,7 @@ def write_signals(driver: Driver, database: str, *, run_id: str, generation: str
               "created_at": created_at.isoformat(), "generation": generation}
     with driver.session(database=database) as session:
         for kind, rows in signal_rows(run_id, heuristic, hits).items():
-            query = _WRITE.format(label=LABEL_OF[kind])
+            query = _WRITE.replace("$$LABEL$$", LABEL_OF[kind])
             for i in range(0, len(rows), batch_size):
                 written += session.execute_write(
                     _write, query, {**common, "rows": rows[i:i + batch_size]})
@@ -142,16 +105,13 @@ def finish_run(driver: Driver, database: str, *, run_id: str, generation: str,
 
 def latest_run_id(driver: Driver, database: str) -> str | None:
     recs, _, _ = driver.execute_query(
-        "MATCH (m:Meta {key: 'detect'}) RETURN m.latest_run_id AS id",
-        database_=database, routing_=RoutingControl.READ)
+        statement("detect/latest_run_id"), database_=database, routing_=RoutingControl.READ)
     return recs[0]["id"] if recs else None
 
 
 def run_signals(driver: Driver, database: str, run_id: str) -> list[dict[str, Any]]:
     """(heuristic, entity_kind, entity_id, score) of every signal of one run."""
     recs, _, _ = driver.execute_query(
-        "MATCH (s:Signal {run_id: $run_id}) "
-        "RETURN s.heuristic AS heuristic, s.entity_kind AS entity_kind, "
-        "s.entity_id AS entity_id, s.score AS score",
-        run_id=run_id, database_=database, routing_=RoutingControl.READ)
+        statement("detect/run_signals"), run_id=run_id, database_=database,
+        routing_=RoutingControl.READ)
     return [r.data() for r in recs]

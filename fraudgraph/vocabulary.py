@@ -23,6 +23,7 @@ LIST_ENTRY = "ListEntry"
 SIGNAL = "Signal"
 DETECT_RUN = "DetectRun"
 VERDICT = "Verdict"
+CLUSTER = "Cluster"
 
 # The entities that carry a risk, as the API names them (kinds), and their labels.
 EntityKind = Literal["account", "person", "phone", "device"]
@@ -51,6 +52,8 @@ BANDS: tuple[tuple[float, str], ...] = ((0.0, "low"), (0.3, "medium"), (0.6, "hi
                                         (0.85, "critical"))
 BAND_NAMES: tuple[str, ...] = get_args(Band)
 BAND_FLOOR: Mapping[str, float] = MappingProxyType({name: lower for lower, name in BANDS})
+# A band's place in the order (low 0 ... critical 3), to compare bands without their bounds.
+BAND_RANK: Mapping[str, int] = MappingProxyType({name: i for i, name in enumerate(BAND_NAMES)})
 
 
 @overload

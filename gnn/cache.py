@@ -37,13 +37,11 @@ SEP = "::"
 
 def data_fingerprint(driver: Driver, database: str) -> dict[str, Any]:
     nodes, rels = graph_counts(driver, database, LABELS, REL_TYPES)
-    recs, _, _ = driver.execute_query(
-        "MATCH (b:LoadBatch) RETURN count(b) AS n, sum(b.rows_done) AS rows, "
-        "toString(max(b.updated_at)) AS last", database_=database, routing_="r")
+    recs, _, _ = driver.execute_query(statement("gnn/load_batches"), database_=database,
+                                      routing_="r")
     loads = {k: recs[0][k] for k in ("n", "rows", "last")}
-    recs, _, _ = driver.execute_query(
-        "MATCH (d:DetectRun) WHERE d.latest = true RETURN collect(toString(d.id)) AS ids",
-        database_=database, routing_="r")
+    recs, _, _ = driver.execute_query(statement("gnn/latest_runs"), database_=database,
+                                      routing_="r")
     runs = sorted(recs[0]["ids"])
     recs, _, _ = driver.execute_query(statement("risk/corrections"), database_=database,
                                       routing_="r")

@@ -12,28 +12,15 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
+from cypher import statement
 from fraudgraph.cluster_schema import cluster_properties
 from gnn.clusters import ClusterSummary
 
-READ_PREVIOUS = (
-    "MATCH (c:Cluster {active: true})<-[:IN_CLUSTER]-(a:Account) "
-    "RETURN c.id AS id, collect(a.id) AS members"
-)
-# `+=` with a null value removes that property, so no stale value survives a rewrite.
-UPSERT = (
-    "UNWIND $rows AS r MERGE (c:Cluster {id: r.id}) "
-    "SET c += r, c.active = true, c.run_id = $run_id, c.updated_at = datetime()"
-)
-DETACH_MEMBERS = "MATCH (:Account)-[m:IN_CLUSTER]->(:Cluster) DELETE m"
-ATTACH = (
-    "UNWIND $rows AS r MATCH (c:Cluster {id: r.c}) MATCH (a:Account {id: r.a}) "
-    "MERGE (a)-[:IN_CLUSTER]->(c)"
-)
-DEACTIVATE = (
-    "MATCH (c:Cluster) WHERE c.active = true AND c.run_id <> $run_id "
-    "SET c.active = false, c.size = 0, c.predicted_growth = null, c.updated_at = datetime()"
-)
-
+READ_PREVIOUS = statement("gnn/clusters_previous")
+UPSERT = statement("gnn/cluster_upsert")
+DETACH_MEMBERS = statement("gnn/cluster_detach")
+ATTACH = statement("gnn/cluster_attach")
+DEACTIVATE = statement("gnn/cluster_deactivate")
 
 def previous_clusters(driver: Driver, database: str) -> dict[str, set[str]]:
     recs, _, _ = driver.execute_query(READ_PREVIOUS, database_=database, routing_="r")
@@ -43,8 +30,7 @@ def previous_clusters(driver: Driver, database: str) -> dict[str, set[str]]:
 def read_scores(driver: Driver, database: str) -> dict[str, float]:
     """``gnn_score`` of every scored account."""
     with driver.session(database=database, default_access_mode="READ") as s:
-        rec = s.run("MATCH (a:Account) WHERE a.gnn_score IS NOT NULL "
-                    "RETURN collect([a.id, a.gnn_score]) AS rows").single()
+        rec = s.run(statement("gnn/scores_read")).single()
     return {str(k): float(v) for k, v in (rec["rows"] if rec else [])}
 
 

@@ -1,13 +1,15 @@
 """Neo4j -> `TimedSnapshot`: paged READ queries that return integer-friendly columns.
 
-Per label, one query collects the internal node ids; properties are then read in pages
-of ids (``UNWIND $ids ... WHERE id(n) = i``: node-by-id seeks), and each relationship
-type is read in pages of *source* ids, every page returning one list of rows
+Per label, one query collects the nodes' own ids (unique per label, so each page is a
+uniqueness-index seek); properties are then read in pages of ids
+(``UNWIND $ids ... MATCH (n:Label {id: i})``), and each relationship type is read in
+pages of *source* ids, every page returning one list of rows
 ``[source id, target id, numbers...]``. One big list per page decodes about four times
 faster in the Python driver than one record per row, and pages keep the memory of both
 the server and this process bounded. Category strings the model needs (channel, SIM
-event kind) are coded to small integers in Cypher. Internal ids map to positions with
-a sort + searchsorted. `Bank` is left out: a super-node joined by every account.
+event kind) are coded to small integers in Cypher. Ids map to positions with a sort +
+searchsorted. `Bank` is left out: a super-node joined by every account. The statements
+are templates in cypher/gnn/export_*.cypher.
 
 Exports are cached under ``var/cache/`` by a data hash (see `gnn.cache`).
 """
@@ -24,6 +26,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 from tqdm import tqdm
 
+from cypher import statement
 from fraudgraph.vocabulary import LABEL_OF
 from gnn.cache import data_fingerprint, fingerprint_hash, load_cached, save_cached
 from gnn.errors import ExportError
@@ -117,7 +120,7 @@ def _single(tx: ManagedTransaction, query: str, params: dict[str, Any]) -> list[
     return [] if rec is None else list(rec[0] or [])
 
 
-def _pages(ids: np.ndarray, size: int) -> list[list[int]]:
+def _pages(ids: np.ndarray, size: int) -> list[list[str]]:
     return [ids[i:i + size].tolist() for i in range(0, ids.size, size)]
 
 
@@ -131,8 +134,20 @@ def _str_col(rows: list[list[Any]], i: int) -> np.ndarray:
     return np.array(values, dtype=np.str_) if values else np.zeros(0, dtype="<U1")
 
 
+def _template(name: str, **parts: str) -> str:
+    """cypher/gnn/<name>.cypher with its ``$$PART$$`` placeholders filled in."""
+    text = statement(f"gnn/{name}")
+    for key, value in parts.items():
+        text = text.replace(f"$${key}$$", value)
+    return text
+
+
+def _ids(values: list[Any]) -> np.ndarray:
+    return np.array([str(v) for v in values], dtype=np.str_) if values else np.zeros(0, "<U1")
+
+
 class _IdMap:
-    """Internal Neo4j ids of one label -> positions in the snapshot's node list."""
+    """Node ids of one label -> positions in the snapshot's node list."""
 
     def __init__(self, nids: np.ndarray) -> None:
         self.order = np.argsort(nids, kind="stable")
@@ -168,22 +183,19 @@ class _Reader:
 
 
 def _latest_run(driver: Driver, database: str) -> str | None:
-    recs, _, _ = driver.execute_query(
-        "MATCH (d:DetectRun) WHERE d.latest = true RETURN d.id AS id ORDER BY d.id DESC LIMIT 1",
-        database_=database, routing_="r")
+    recs, _, _ = driver.execute_query(statement("gnn/latest_run"), database_=database,
+                                      routing_="r")
     return str(recs[0]["id"]) if recs else None
 
 
 def _export_nodes(reader: _Reader, snap: TimedSnapshot) -> dict[str, tuple[np.ndarray, _IdMap]]:
     maps: dict[str, tuple[np.ndarray, _IdMap]] = {}
     for nq in NODE_QUERIES:
-        nids = np.array(reader.read(f"MATCH (n:{nq.label}) {nq.where} RETURN collect(id(n))"),
-                        dtype=np.int64)
-        exprs = ", ".join(e for _, e in (*nq.floats, *nq.strings))
-        row = f"[i, n.id{', ' + exprs if exprs else ''}]"
-        rows = reader.paged(f"UNWIND $ids AS i MATCH (n) WHERE id(n) = i RETURN collect({row})",
+        nids = _ids(reader.read(_template("export_node_ids", LABEL=nq.label, WHERE=nq.where)))
+        exprs = "".join(", " + e for _, e in (*nq.floats, *nq.strings))
+        rows = reader.paged(_template("export_nodes", LABEL=nq.label, COLUMNS=exprs),
                             nids, NODE_PAGE, nq.label)
-        got = np.array([r[0] for r in rows], dtype=np.int64) if rows else np.zeros(0, np.int64)
+        got = _ids([r[0] for r in rows])
         maps[nq.label] = (got, _IdMap(got))
         keys = [("" if r[1] is None else str(r[1])) for r in rows]
         snap.nodes[nq.label] = [k or f"{nq.label}:{i}" for k, i in zip(keys, got.tolist(),
@@ -211,11 +223,11 @@ def export_snapshot(driver: Driver, database: str, *, cache_dir: Path | None = N
     for eq in EDGE_QUERIES:
         s_type, rel, d_type = eq.edge_type
         exprs = "".join(", " + e for _, e in eq.columns)
-        query = (f"UNWIND $ids AS i MATCH (a) WHERE id(a) = i MATCH {eq.pattern} {eq.where} "
-                 f"RETURN collect([i, id(b){exprs}])")
+        query = _template("export_edges", SOURCE=s_type, PATTERN=eq.pattern, WHERE=eq.where,
+                          COLUMNS=exprs)
         rows = reader.paged(query, maps[s_type][0], EDGE_PAGE, f"{s_type}-{rel}->{d_type}")
-        src_ids = np.array([r[0] for r in rows], dtype=np.int64)
-        dst_ids = np.array([r[1] for r in rows], dtype=np.int64)
+        src_ids = _ids([r[0] for r in rows])
+        dst_ids = _ids([r[1] for r in rows])
         src = maps[s_type][1].positions(src_ids, f"{rel} source")
         dst = maps[d_type][1].positions(dst_ids, f"{rel} target")
         cols = {name: _float_col(rows, 2 + j) for j, (name, _) in enumerate(eq.columns)}

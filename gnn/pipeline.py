@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from neo4j import Driver
 
+from cypher import statement
 from gnn.baselines import held_out_propagation, propagation_scores
 from gnn.combine import fit_combiner
 from gnn.crossfit import RepeatedCrossFit, fit_repeated, group_folds
@@ -384,10 +385,7 @@ def score_snapshot(snapshot: TimedSnapshot, directory: Path, *, cutoff: float | 
                        time.perf_counter() - t0)
 
 
-SCORE_QUERY = (
-    "UNWIND $rows AS r MATCH (a:Account {id: r[0]}) "
-    "SET a.gnn_score = r[1], a.gnn_model = $version, a.gnn_scored_at = datetime()"
-)
+SCORE_QUERY = statement("gnn/write_scores")
 
 
 def write_scores(driver: Driver, database: str, result: ScoreResult, *,

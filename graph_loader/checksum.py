@@ -9,18 +9,14 @@ from typing import Any
 
 from neo4j import Driver
 
+from cypher import statement
+
 # Bookkeeping that legitimately differs between two equal loads.
 VOLATILE = {"updated_at", "applied_at", "risk_updated_at", "created_at"}
 SKIP_LABELS = ["LoadBatch", "Meta"]
 
-_NODES = (
-    "MATCH (n) WHERE none(l IN labels(n) WHERE l IN $skip) "
-    "RETURN labels(n) AS labels, properties(n) AS props"
-)
-_RELS = (
-    "MATCH (a)-[r]->(b) WHERE none(l IN labels(a) WHERE l IN $skip) "
-    "RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props"
-)
+_NODES = statement("checksum/nodes")
+_RELS = statement("checksum/relationships")
 
 
 def _digest(obj: Any) -> int:

@@ -21,6 +21,7 @@ import psutil
 from neo4j import Driver
 from tqdm import tqdm
 
+from cypher import statement
 from fraudgraph.pseudonym import Pseudonymiser, scrub_text
 from fraudgraph.vocabulary import LOADED_LABELS, LOADED_RELS
 from graph_loader.errors import GraphLoaderError
@@ -64,7 +65,7 @@ def _known_accounts(driver: Driver, database: str) -> U64Set:
     although the committed range it lies in is never written again."""
     known = U64Set()
     with driver.session(database=database, default_access_mode="READ") as session:
-        for rec in session.run("MATCH (a:Account) WHERE a.bank IS NOT NULL RETURN a.id AS id"):
+        for rec in session.run(statement("load/known_accounts")):
             known.add(key64(rec["id"]))
     return known
 
@@ -78,9 +79,7 @@ def _mark_provenance(driver: Driver, database: str, directory: Path) -> None:
     world (the notebooks) refuse a graph that ever took real feeds."""
     real = not (directory / "truth" / "manifest.json").is_file()
     driver.execute_query(
-        "MERGE (m:Meta {key: $key}) "
-        "SET m.real_data = coalesce(m.real_data, false) OR $real, m.last_load_at = datetime()",
-        key=PROVENANCE_KEY, real=real, database_=database)
+        statement("load/provenance"), key=PROVENANCE_KEY, real=real, database_=database)
 
 
 class _KnownDevices:
@@ -96,7 +95,7 @@ class _KnownDevices:
             self.keys = U64Set()
             with self.driver.session(database=self.database,
                                      default_access_mode="READ") as session:
-                for rec in session.run("MATCH (d:Device) RETURN d.id AS id"):
+                for rec in session.run(statement("load/known_devices")):
                     self.keys.add(key64(rec["id"]))
         return key64(pseudonym) in self.keys
 
@@ -298,11 +297,11 @@ def graph_counts(driver: Driver, database: str, labels: tuple[str, ...] = LOADED
     relationships: dict[str, int] = {}
     # Labels and types are literals of the callers, never user input.
     for lb in labels:
-        recs, _, _ = driver.execute_query(f"MATCH (n:{lb}) RETURN count(n) AS c",
+        recs, _, _ = driver.execute_query(statement("load/count_label").replace("$$LABEL$$", lb),
                                           database_=database, routing_="r")
         nodes[lb] = int(recs[0]["c"])
     for rt in rels:
-        recs, _, _ = driver.execute_query(f"MATCH ()-[r:{rt}]->() RETURN count(r) AS c",
+        recs, _, _ = driver.execute_query(statement("load/count_type").replace("$$TYPE$$", rt),
                                           database_=database, routing_="r")
         relationships[rt] = int(recs[0]["c"])
     return nodes, relationships

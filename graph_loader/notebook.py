@@ -26,6 +26,7 @@ from typing import Any
 
 from neo4j import Driver
 
+from cypher import statement
 from fraudgraph.db import make_driver
 from fraudgraph.errors import FraudgraphError
 from fraudgraph.pseudonym import Pseudonymiser
@@ -85,10 +86,7 @@ def graph_holds(driver: Driver, database: str, marker: str, manifest: dict[str, 
     """True when the graph was loaded from this world with this key and still holds it:
     the marker survives `reset_data` (it is a Meta node), so the counts are checked too."""
     recs, _, _ = driver.execute_query(
-        "OPTIONAL MATCH (m:Meta {key: $key}) "
-        "RETURN m.world AS world, COUNT { (:Account) } AS accounts, "
-        "COUNT { ()-[:TRANSFERRED]->() } AS transfers",
-        key=MARKER_KEY, database_=database, routing_="r")
+        statement("notebook/world_held"), key=MARKER_KEY, database_=database, routing_="r")
     r = recs[0]
     feeds = manifest.get("feeds", {})
     return (r["world"] == marker and r["accounts"] == feeds.get("accounts")
@@ -100,8 +98,8 @@ def may_replace(driver: Driver, database: str) -> tuple[bool, str]:
     or one whose every load came from a generated world."""
     counts = " + ".join(f"COUNT {{ (:{lb}) }}" for lb in _DATA)  # labels: the vocabulary's
     recs, _, _ = driver.execute_query(
-        f"OPTIONAL MATCH (m:Meta {{key: $key}}) RETURN {counts} AS nodes, "
-        "m.real_data AS real_data", key=PROVENANCE_KEY, database_=database, routing_="r")
+        statement("notebook/data_provenance").replace("$$COUNTS$$", counts),
+        key=PROVENANCE_KEY, database_=database, routing_="r")
     nodes, real = int(recs[0]["nodes"]), recs[0]["real_data"]
     if nodes == 0:
         return True, ""
@@ -161,8 +159,7 @@ def prepare_world(settings: Settings, accounts: int = 3000, seed: int = 7, *,
         driver.verify_connectivity()
         # Refused before anything is generated: a graph without this world's marker
         # cannot hold it, and would have to be reset.
-        recs, _, _ = driver.execute_query("OPTIONAL MATCH (m:Meta {key: $key}) "
-                                          "RETURN m.world AS world", key=MARKER_KEY,
+        recs, _, _ = driver.execute_query(statement("notebook/world_marker"), key=MARKER_KEY,
                                           database_=db, routing_="r")
         if recs[0]["world"] != marker:
             allowed, why = may_replace(driver, db)
@@ -187,8 +184,8 @@ def prepare_world(settings: Settings, accounts: int = 3000, seed: int = 7, *,
                                     progress=progress)
             log.info("loaded %d rows (%d rejected) in %.1f s", report.loaded, report.rejected,
                      report.seconds)
-            driver.execute_query("MERGE (m:Meta {key: $key}) SET m.world = $world",
-                                 key=MARKER_KEY, world=marker, database_=db)
+            driver.execute_query(statement("notebook/world_mark"), key=MARKER_KEY, world=marker,
+                                 database_=db)
     except BaseException:
         driver.close()
         raise

@@ -73,8 +73,7 @@ def advance(done: int, ahead: list[int], after: int, last: int) -> tuple[int, li
 
 def read_progress(driver: Driver, database: str, key: str) -> Progress:
     recs, _, _ = driver.execute_query(
-        "MATCH (lb:LoadBatch {id: $key}) RETURN lb.rows_done AS done, lb.ahead AS ahead",
-        key=key, database_=database)
+        statement("load/progress_read"), key=key, database_=database)
     if not recs:
         return Progress()
     return Progress(int(recs[0]["done"] or 0),

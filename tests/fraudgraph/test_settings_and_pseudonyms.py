@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fraudgraph.errors import ConfigurationError
@@ -43,3 +45,21 @@ def test_scrub_text_removes_identifiers() -> None:
     for raw in ("701 123 45 67", "KZ86125KZT5004100100", "900101300123"):
         assert raw not in out
     assert p("account", "KZ86125KZT5004100100") in out
+
+
+def test_a_dotenv_value_reaches_the_api_config_and_the_check_thresholds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # .env is read from the working directory, under each section's own prefix.
+    (tmp_path / ".env").write_text("FRAUDGRAPH_API_RETRY_AFTER_S=9\n"
+                                   "FRAUDGRAPH_CHECK_BLOCK_SCORE=0.9\n"
+                                   "FRAUDGRAPH_API_PORT=8123\n")
+    for name in ("FRAUDGRAPH_API_RETRY_AFTER_S", "FRAUDGRAPH_CHECK_BLOCK_SCORE",
+                 "FRAUDGRAPH_API_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    s = load_settings()
+    assert s.api_port == 8123
+    assert s.api.retry_after_s == 9 and s.api.check.block_score == 0.9
+    # The environment wins over .env, as for every other setting.
+    monkeypatch.setenv("FRAUDGRAPH_CHECK_BLOCK_SCORE", "0.95")
+    assert load_settings().api.check.block_score == 0.95

@@ -39,3 +39,11 @@ def test_the_packages_read_the_vocabulary() -> None:
     assert BANDS is V.BANDS and band_of(0.6) == "high"
     assert V.BANK not in LABELS and "AT_BANK" not in REL_TYPES
     assert set(V.DERIVED_LABELS) <= set(LABELS) and set(V.DERIVED_RELS) <= set(REL_TYPES)
+
+
+def test_casework_reads_the_vocabulary() -> None:
+    from casework import alert_store, alerts, case_store
+
+    assert alerts.BAND_RANK is V.BAND_RANK and case_store.LABELS is V.LABEL_OF
+    assert {k: alert_store.LABELS[k] for k in V.ENTITY_KINDS} == dict(V.LABEL_OF)
+    assert [V.BAND_RANK[b] for b in V.BAND_NAMES] == sorted(V.BAND_RANK.values())

@@ -1,0 +1,8 @@
+// @name export_node_ids
+// @description The ids of one label's exported nodes (gnn/export.py), in one list.
+// @param run_id str = null -- the latest detect run, for the labels that filter on it
+//
+// $$LABEL$$ and $$WHERE$$ are the export's NodeQuery label and filter. The node's own
+// `id` (unique per label, schema.cypher) is the key, not the deprecated internal id().
+MATCH (n:$$LABEL$$) $$WHERE$$
+RETURN collect(n.id)

@@ -1,0 +1,6 @@
+// @name count_type
+// @description The number of relationships of one type (a count-store look-up).
+//
+// $$TYPE$$ is a literal of the caller (graph_loader.load.graph_counts), never user input.
+MATCH ()-[r:$$TYPE$$]->()
+RETURN count(r) AS c
