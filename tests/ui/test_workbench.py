@@ -301,6 +301,8 @@ def test_keyboard_only_sign_in_and_navigation(tab: Tab, ui_world: UiWorld) -> No
     tab.goto()
     tab.page.keyboard.press("Tab")
     assert tab.page.evaluate("() => document.activeElement.className") == "skip"
+    tab.page.keyboard.press("Tab")  # the language switch in the header comes first
+    assert tab.page.evaluate("() => document.activeElement.id") == "lang-pick"
     tab.page.keyboard.press("Tab")
     assert tab.page.evaluate("() => document.activeElement.id") == "signin-key"
     tab.page.keyboard.type(ui_world.analyst)

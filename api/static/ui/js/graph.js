@@ -3,6 +3,7 @@
 // ({id, labels, props} / {type, source, target, props}) and drawings ({id, kind, risk} /
 // {source, target, type, count, amount_kzt}).
 import { bandOf, compact, day, kindOfLabels, shortId } from "./format.js";
+import { band as bandName, t } from "./i18n.js";
 
 export const SHAPES = {
   account: "round-rectangle", person: "ellipse", phone: "diamond", device: "hexagon",
@@ -174,7 +175,7 @@ export function layoutOptions(count, start, { incremental = false } = {}) {
 
 export class GraphView {
   constructor(container, { onTap } = {}) {
-    if (!window.cytoscape) throw new Error("the graph library is missing (run `make ui`)");
+    if (!window.cytoscape) throw new Error(t("the graph library is missing (run `make ui`)"));
     this.container = container;
     this.start = null;
     this.cy = window.cytoscape({
@@ -324,17 +325,17 @@ export async function drawGraph(container, data, opts = {}) {
 export function legend() {
   const d = document.createElement("div");
   d.className = "legend";
-  d.setAttribute("aria-label", "Legend");
+  d.setAttribute("aria-label", t("Legend"));
   for (const [band, colour] of Object.entries(BAND_COLOURS)) {
     const sw = document.createElement("span");
     sw.className = "swatch";
     sw.style.background = colour;
     const item = document.createElement("span");
-    item.append(sw, `${band} risk`);
+    item.append(sw, t("{band} risk", { band: bandName(band) }));
     d.append(item);
   }
   const shapes = document.createElement("span");
-  shapes.textContent = "Shapes: account ▢ · person ○ · phone ◇ · device ⬡ · incident ☆ · list entry ⌂";
+  shapes.textContent = t("Shapes: account ▢ · person ○ · phone ◇ · device ⬡ · incident ☆ · list entry ⌂");
   d.append(shapes);
   return d;
 }
