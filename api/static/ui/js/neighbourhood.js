@@ -5,6 +5,7 @@ import { param, queryInfo } from "./catalogue.js";
 import { fill, fail, field, h, say } from "./dom.js";
 import { dateToTs, kzt, score, shortId, timeEl } from "./format.js";
 import { GraphView, legend } from "./graph.js";
+import { TimeSlider } from "./timeslider.js";
 import { band, t } from "./i18n.js";
 
 const FALLBACK_TYPES = ["HOLDS", "USED", "HAS_PHONE", "TRANSFERRED", "CALLED", "VICTIM",
@@ -46,10 +47,13 @@ export class Neighbourhood {
     this.detail = h("div", { id: "node-detail", class: "card", "aria-live": "polite" },
       h("p", { class: "hint", text: t("Click a node (or use the node list) to expand it and see its details.") }));
     this.list = h("details", { id: "node-list" }, h("summary", { text: t("Nodes as a list (keyboard)") }));
+    this.sliderRoot = h("div");
     fill(this.root, h("h3", { id: "graph-title", text: t("Neighbourhood") }), this.form,
-      this.canvas, legend(), this.detail, this.list);
+      this.canvas, this.sliderRoot, legend(), this.detail, this.list);
     try {
-      this.view = new GraphView(this.canvas, { onTap: (d) => this.expand(d.id) });
+      this.view = new GraphView(this.canvas, { onTap: (d) => this.expand(d.id), onOpen: (r) => this.opened(r) });
+      this.slider = new TimeSlider(this.view);
+      this.sliderRoot.append(this.slider.el);
     } catch (e) {
       this.canvas.replaceWith(h("p", { class: "error", role: "alert", text: e.message }));
     }
@@ -83,6 +87,7 @@ export class Neighbourhood {
       const drawn = await this.view.set(res, { start: id });
       this.view.cy.getElementById(id).addClass("expanded");
       const lit = paths.length ? await this.view.highlightPaths(paths) : 0;
+      this.slider.refresh();
       this.renderList();
       say(t("Neighbourhood: {nodes} nodes, {edges} edges", { nodes: drawn.nodes, edges: drawn.edges })
         + (res.truncated ? ` ${t("(cut at the limit)")}` : "")
@@ -106,6 +111,7 @@ export class Neighbourhood {
       const r = await this.view.merge(res, { around: id });
       this.view.cy.getElementById(id).addClass("expanded");
       if (this.paths.length) await this.view.highlightPaths(this.paths);
+      this.slider.refresh();
       this.renderList();
       say(t("Expanded {id}: {added} new node(s), {nodes} in all.", { id: shortId(id), added: r.added, nodes: r.nodes }));
     } catch (e) {
@@ -114,6 +120,14 @@ export class Neighbourhood {
     } finally {
       this.canvas.dataset.state = "idle";
     }
+  }
+
+  /** An aggregate node was opened: what it held is drawn now. */
+  opened(r) {
+    if (!r) return;
+    this.slider.refresh();
+    this.renderList();
+    say(t("Showed {n} folded node(s).", { n: r.shown }));
   }
 
   select(id) {
@@ -142,7 +156,11 @@ export class Neighbourhood {
     const items = nodes.map((d) => h("li", {},
       h("button", { type: "button", class: "link", text: `${t(d.kind)} ${shortId(d.id)} — ${band(d.band)}${this.expanded.has(d.id) ? ` ${t("(expanded)")}` : ""}`,
         "data-node": d.id, onclick: () => this.expand(d.id) })));
+    // The aggregates are reachable from the keyboard too.
+    const aggs = this.view.aggregates().map((d) => h("li", {},
+      h("button", { type: "button", class: "link", text: `${d.label} — ${d.title}`, "data-node": d.id,
+        onclick: () => this.view.openAggregate(d.id).then((r) => this.opened(r)) })));
     const summary = this.list.querySelector("summary");
-    fill(this.list, summary, h("ul", {}, items));
+    fill(this.list, summary, h("ul", {}, aggs, items));
   }
 }

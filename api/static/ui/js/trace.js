@@ -107,7 +107,8 @@ export const traceView = {
     this.out.hidden = false;
     say(`Trace of ${t.incident}: ${t.hops.length} hop(s), ${t.holders.length} holder(s), ${kzt(tot.held_kzt)} still held.`);
     try {
-      const view = new GraphView(canvas);
+      // A money trail is drawn whole: folding could hide a current holder.
+      const view = new GraphView(canvas, { fold: false });
       const roots = t.victim ? [t.victim] : t.start.map((x) => x.account);
       await view.set(traceGraph(t), { start: t.victim, layout: { name: "breadthfirst", directed: true, animate: false,
         roots: roots.map((r) => `#${CSS.escape(r)}`).join(", "), spacingFactor: 1.1, padding: 20 } });
