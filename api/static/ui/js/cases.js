@@ -31,7 +31,7 @@ export const casesView = {
 
   init(section) {
     this.status = h("select", { name: "status" }, [["", "any"], ["open", "open"], ["assigned", "assigned"], ["closed", "closed"]]
-      .map(([v, t]) => h("option", { value: v, text: t })));
+      .map(([v, label]) => h("option", { value: v, text: t(label) })));
     const form = h("form", { class: "inline card", "aria-label": t("Case list options") }, field(t("Status"), this.status)[0],
       h("button", { type: "submit", text: t("Show") }));
     form.addEventListener("submit", (ev) => { ev.preventDefault(); window.location.hash = "#/cases"; this.loadList(); });
@@ -67,9 +67,9 @@ export const casesView = {
       { label: t("Alerts"), key: "alerts", num: true }, { label: t("Banks"), render: (c) => (c.banks || []).join(", ") || "—" },
       { label: t("Changed"), render: (c) => timeEl(c.updated_ts) },
     ];
-    fill(this.list, h("h3", { text: `${page.total} case${page.total === 1 ? "" : "s"}` }),
+    fill(this.list, h("h3", { text: t("Cases: {n}", { n: page.total }) }),
       page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: t("No cases.") }));
-    say(`${page.total} cases.`);
+    say(`${t("Cases: {n}", { n: page.total })}.`);
   },
 
   async change(path, body, what) {
@@ -129,7 +129,7 @@ export const casesView = {
   },
 
   verdictForm() {
-    const verdict = h("select", { name: "verdict", required: true }, VERDICTS.map(([v, t]) => h("option", { value: v, text: t })));
+    const verdict = h("select", { name: "verdict", required: true }, VERDICTS.map(([v, label]) => h("option", { value: v, text: t(label) })));
     const scheme = h("select", { name: "scheme" }, SCHEMES.map((s) => h("option", { value: s, text: s })));
     const reason = h("input", { name: "reason", size: 40, maxlength: 2000, required: true });
     const decided = h("input", { name: "decided_at", type: "date" });
@@ -180,8 +180,8 @@ export const casesView = {
         h("a", { href: "#/cases", text: t("All cases") })),
       ...this.forms(c),
       h("div", { class: "grid" },
-        h("div", { class: "card" }, h("h4", { text: `Alerts (${d.alerts.length})` }), d.alerts.length ? table(alertCols, d.alerts) : h("p", { class: "muted", text: t("None.") })),
-        h("div", { class: "card" }, h("h4", { text: `Entities (${d.entities.length})` }), d.entities.length ? table(entityCols, d.entities) : h("p", { class: "muted", text: t("None.") }))),
+        h("div", { class: "card" }, h("h4", { text: t("Alerts ({n})", { n: d.alerts.length }) }), d.alerts.length ? table(alertCols, d.alerts) : h("p", { class: "muted", text: t("None.") })),
+        h("div", { class: "card" }, h("h4", { text: t("Entities ({n})", { n: d.entities.length }) }), d.entities.length ? table(entityCols, d.entities) : h("p", { class: "muted", text: t("None.") }))),
       h("div", { class: "card" }, h("h4", { text: t("Graph") }), this.canvas, legend()),
       h("div", { class: "card" }, h("h4", { text: t("Timeline") }), timeline));
     this.detail.hidden = false;

@@ -80,16 +80,16 @@ export const clustersView = {
         em.items.length ? table([{ label: t("Rank"), key: "rank", num: true }, { label: t("Score"), num: true, render: (x) => score(x.score, 2) },
           ...cols.map((c) => ({ ...c, render: (x) => (c.render ? c.render(x.cluster) : x.cluster[c.key]) }))], em.items)
           : h("p", { class: "muted", text: t("No scheme has a growth estimate yet.") }));
-      fill(this.list, h("h3", { text: `Clusters (${page.total})` }),
+      fill(this.list, h("h3", { text: t("Clusters ({n})", { n: page.total }) }),
         page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: t("No clusters yet (run `fraudgraph clusters`).") }));
-      say(`${page.total} cluster(s).`);
+      say(t("{n} cluster(s).", { n: page.total }));
     } catch (e) {
       fail(e, "Clusters");
     }
   },
 
   async open(id) {
-    say(`Opening cluster ${id}…`);
+    say(t("Opening cluster {id}…", { id }));
     let d;
     try {
       d = await api(`/v1/clusters/${enc(id)}`);
@@ -118,14 +118,14 @@ export const clustersView = {
       h("button", { type: "button", class: "quiet", text: t("Back to the list"), onclick: () => { window.location.hash = "#/clusters"; } }),
       canvas, legend(),
       h("div", { class: "grid" },
-        h("div", {}, h("h4", { text: `Members (${d.members.length}${d.truncated ? ", cut" : ""})` }), table(memberCols, d.members)),
+        h("div", {}, h("h4", { text: t("Members ({n})", { n: `${d.members.length}${d.truncated ? ", …" : ""}` }) }), table(memberCols, d.members)),
         h("div", {}, h("h4", { text: `Money flow inside the cluster (${flows.length} pairs, ${kzt(inside)})` }), table(flowCols, flows))));
     this.detail.hidden = false;
     this.detail.querySelector("#cluster-detail-title").focus();
     try {
       const view = new GraphView(canvas);
       const r = await view.set(d.graph);
-      say(`Cluster ${c.id}: ${d.members.length} members, ${r.edges} links drawn.`);
+      say(t("Cluster {id}: {m} members, {e} links drawn.", { id: c.id, m: d.members.length, e: r.edges }));
     } catch (e) {
       fail(e, "Cluster drawing");
     }

@@ -154,6 +154,20 @@ const ru = {
   "Decided on (optional, Asia/Almaty date)": "Дата решения (необязательно, по Asia/Almaty)",
   "if the verdict was reached earlier than today": "если вердикт вынесен раньше сегодняшнего дня",
   "Close case": "Закрыть дело", "All cases": "Все дела", "Timeline": "Хронология", "None.": "Нет.",
+  // status lines, failures and choices
+  "Select one or more alerts first.": "Сначала выберите одно или несколько оповещений.",
+  "Opened case {id}.": "Открыто дело {id}.",
+  "Dismissed {id}; it stays quiet until its evidence changes.": "Оповещение {id} отклонено; оно не появится, пока не изменятся его основания.",
+  "Cases: {n}": "Дел: {n}", "Alerts ({n})": "Оповещения ({n})", "Entities ({n})": "Объекты ({n})",
+  "Clusters ({n})": "Кластеры ({n})", "{n} cluster(s).": "Кластеров: {n}.", "Opening cluster {id}…": "Открываем кластер {id}…",
+  "Members ({n})": "Участники ({n})", "Cluster {id}: {m} members, {e} links drawn.": "Кластер {id}: участников {m}, связей на графе {e}.",
+  "Tracing {id}…": "Прослеживаем {id}…",
+  "Case graph": "Граф дела", "Clusters": "Кластеры", "Cluster drawing": "Рисунок кластера",
+  "Add": "Добавление", "Queries": "Запросы", "Drawing": "Рисунок", "Queue": "Очередь", "Trace drawing": "Рисунок трассировки",
+  "any": "любой", "open and in a case": "открытые и в деле", "open": "открыто", "in a case": "в деле", "dismissed": "отклонено",
+  "closed": "закрыто", "assigned": "назначено", "critical": "критический", "high": "высокий", "medium": "средний", "low": "низкий",
+  "last day": "последние сутки", "last 7 days": "последние 7 дней", "last 30 days": "последние 30 дней",
+  "confirmed fraud": "подтверждённое мошенничество", "not fraud": "не мошенничество", "inconclusive": "не установлено",
   "banks": "банки", "opened": "открыто", "Alert": "Оповещение", "Money": "Деньги",
 };
 
@@ -310,6 +324,20 @@ const kk = {
   "Decided on (optional, Asia/Almaty date)": "Шешім күні (міндетті емес, Asia/Almaty бойынша)",
   "if the verdict was reached earlier than today": "егер шешім бүгіннен бұрын шығарылса",
   "Close case": "Істі жабу", "All cases": "Барлық істер", "Timeline": "Хронология", "None.": "Жоқ.",
+  // status lines, failures and choices
+  "Select one or more alerts first.": "Алдымен бір немесе бірнеше ескертуді таңдаңыз.",
+  "Opened case {id}.": "{id} ісі ашылды.",
+  "Dismissed {id}; it stays quiet until its evidence changes.": "{id} ескертуі қабылданбады; оның негіздері өзгергенше ол қайта шықпайды.",
+  "Cases: {n}": "Істер: {n}", "Alerts ({n})": "Ескертулер ({n})", "Entities ({n})": "Нысандар ({n})",
+  "Clusters ({n})": "Кластерлер ({n})", "{n} cluster(s).": "Кластерлер: {n}.", "Opening cluster {id}…": "{id} кластері ашылуда…",
+  "Members ({n})": "Мүшелер ({n})", "Cluster {id}: {m} members, {e} links drawn.": "{id} кластері: {m} мүше, графта {e} байланыс.",
+  "Tracing {id}…": "{id} қадағалануда…",
+  "Case graph": "Іс графы", "Clusters": "Кластерлер", "Cluster drawing": "Кластер суреті",
+  "Add": "Қосу", "Queries": "Сұраулар", "Drawing": "Сурет", "Queue": "Кезек", "Trace drawing": "Қадағалау суреті",
+  "any": "кез келген", "open and in a case": "ашық және істегі", "open": "ашық", "in a case": "істе", "dismissed": "қабылданбаған",
+  "closed": "жабық", "assigned": "тағайындалған", "critical": "сыни", "high": "жоғары", "medium": "орташа", "low": "төмен",
+  "last day": "соңғы тәулік", "last 7 days": "соңғы 7 күн", "last 30 days": "соңғы 30 күн",
+  "confirmed fraud": "расталған алаяқтық", "not fraud": "алаяқтық емес", "inconclusive": "анықталмаған",
   "banks": "банктер", "opened": "ашылды", "Alert": "Ескерту", "Money": "Ақша",
 };
 

@@ -13,7 +13,7 @@ const SORTS = [["priority", "Priority"], ["risk", "Risk"], ["money", "Money at s
 const SCHEMES = ["", "phone_fraud", "fake_investment", "dropper", "gambling", "drugs", "other"];
 
 function select(name, options, value = "") {
-  return h("select", { name }, options.map(([v, t]) => h("option", { value: v, text: t, selected: v === value })));
+  return h("select", { name }, options.map(([v, label]) => h("option", { value: v, text: t(label), selected: v === value })));
 }
 
 export const queueView = {
@@ -53,13 +53,13 @@ export const queueView = {
       field(t("New case from the selected alerts"), this.caseTitle)[0], h("button", { type: "submit", text: t("Open case") }));
     open.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      if (!this.selected.size) { say("Select one or more alerts first.", true); return; }
+      if (!this.selected.size) { say(t("Select one or more alerts first."), true); return; }
       try {
         const c = await api("/v1/cases", { method: "POST", body: {
           title: this.caseTitle.value.trim() || `Case from ${this.selected.size} alert(s)`,
           alerts: [...this.selected] } });
         this.selected.clear();
-        say(`Opened case ${c.case.id}.`);
+        say(t("Opened case {id}.", { id: c.case.id }));
         window.location.hash = `#/cases/${enc(c.case.id)}`;
       } catch (err) {
         fail(err, "Open case");
@@ -75,7 +75,7 @@ export const queueView = {
       try {
         await api(`/v1/alerts/${enc(this.dismissId.value)}/dismiss`, { method: "POST",
           body: { reason: this.dismissReason.value.trim() } });
-        say(`Dismissed ${this.dismissId.value}; it stays quiet until its evidence changes.`);
+        say(t("Dismissed {id}; it stays quiet until its evidence changes.", { id: this.dismissId.value }));
         this.dismissId.value = "";
         this.dismissReason.value = "";
         await this.load();

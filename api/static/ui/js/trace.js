@@ -58,7 +58,7 @@ export const traceView = {
     if (!raw) return;
     const id = decodeURIComponent(raw);
     this.input.value = id;
-    say(`Tracing ${id}…`);
+    say(tr("Tracing {id}…", { id }));
     let t;
     try {
       t = await api(`/v1/incidents/${enc(id)}/trace`);
