@@ -16,7 +16,7 @@ export const listsView = {
   perm: "lists:read",
 
   init(section) {
-    this.which = h("select", { name: "list", id: "list-pick" }, ["black", "grey"].map((l) => h("option", { value: l, text: `${l} list` })));
+    this.which = h("select", { name: "list", id: "list-pick" }, ["black", "grey"].map((l) => h("option", { value: l, text: t("{list} list", { list: t(l) }) })));
     this.inactive = h("input", { type: "checkbox", name: "inactive" });
     const pick = h("form", { class: "inline card", "aria-label": t("Which list") }, field(t("List"), this.which)[0],
       h("label", {}, this.inactive, " also expired and removed entries"), h("button", { type: "submit", text: t("Show") }));
@@ -48,7 +48,7 @@ export const listsView = {
         const e = await api(`/v1/lists/${this.which.value}`, { method: "POST", body: {
           entity_kind: kind.value, entity_id: entity.value.trim(), reason: reason.value.trim(),
           source: source.value.trim(), until: isoDate(until.value) } });
-        say(`Added ${e.id} to the ${e.list} list.`);
+        say(t("Added {id} to the {list} list.", { id: e.id, list: t(e.list) }));
         entity.value = "";
         reason.value = "";
         await this.load();
@@ -70,7 +70,7 @@ export const listsView = {
       try {
         await api(`/v1/lists/${this.which.value}/${enc(this.removeId.value)}`, { method: "DELETE",
           query: { reason: this.removeReason.value.trim() } });
-        say(`Removed ${this.removeId.value} from the ${this.which.value} list.`);
+        say(t("Removed {id} from the {list} list.", { id: this.removeId.value, list: t(this.which.value) }));
         this.removeId.value = "";
         this.removeReason.value = "";
         await this.load();
@@ -106,8 +106,8 @@ export const listsView = {
       cols.push({ label: "", render: (e) => (e.active ? h("button", { type: "button", class: "quiet", text: t("Remove…"),
         "aria-label": `Remove entry ${e.id}`, onclick: () => { this.removeId.value = e.id; this.removeReason.focus(); } }) : "") });
     }
-    fill(this.table, h("h3", { text: `${list} list: ${page.total} entr${page.total === 1 ? "y" : "ies"}` }),
+    fill(this.table, h("h3", { text: t("{list} list: {n} entries", { list: t(list), n: page.total }) }),
       page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: t("Empty.") }));
-    say(`${list} list: ${page.total} entries.`);
+    say(`${t("{list} list: {n} entries", { list: t(list), n: page.total })}.`);
   },
 };

@@ -168,6 +168,11 @@ const ru = {
   "closed": "закрыто", "assigned": "назначено", "critical": "критический", "high": "высокий", "medium": "средний", "low": "низкий",
   "last day": "последние сутки", "last 7 days": "последние 7 дней", "last 30 days": "последние 30 дней",
   "confirmed fraud": "подтверждённое мошенничество", "not fraud": "не мошенничество", "inconclusive": "не установлено",
+  "Incident {id}": "Инцидент {id}", "{days} days, up to {hops} hops": "{days} дн., до {hops} шагов",
+  "Victim": "Жертва", "Reported": "Заявлено", "Traced from": "Прослежено от", "Still held": "Ещё удерживается",
+  "Cashed out": "Обналичено", "Window": "Окно", "Who holds it now ({n})": "У кого деньги сейчас ({n})",
+  "Added {id} to the {list} list.": "{id} добавлено в список: {list}.", "Removed {id} from the {list} list.": "{id} удалено из списка: {list}.",
+  "{list} list: {n} entries": "список «{list}»: записей {n}", "{list} list": "список «{list}»", "black": "чёрный", "grey": "серый",
   "banks": "банки", "opened": "открыто", "Alert": "Оповещение", "Money": "Деньги",
 };
 
@@ -338,6 +343,11 @@ const kk = {
   "closed": "жабық", "assigned": "тағайындалған", "critical": "сыни", "high": "жоғары", "medium": "орташа", "low": "төмен",
   "last day": "соңғы тәулік", "last 7 days": "соңғы 7 күн", "last 30 days": "соңғы 30 күн",
   "confirmed fraud": "расталған алаяқтық", "not fraud": "алаяқтық емес", "inconclusive": "анықталмаған",
+  "Incident {id}": "{id} оқиғасы", "{days} days, up to {hops} hops": "{days} күн, {hops} қадамға дейін",
+  "Victim": "Жәбірленуші", "Reported": "Мәлімделген", "Traced from": "Қадағаланған сома", "Still held": "Әлі ұсталып тұр",
+  "Cashed out": "Қолма-қол шешілген", "Window": "Терезе", "Who holds it now ({n})": "Ақша қазір кімде ({n})",
+  "Added {id} to the {list} list.": "{id} «{list}» тізіміне қосылды.", "Removed {id} from the {list} list.": "{id} «{list}» тізімінен жойылды.",
+  "{list} list: {n} entries": "«{list}» тізімі: {n} жазба", "{list} list": "«{list}» тізімі", "black": "қара", "grey": "сұр",
   "banks": "банктер", "opened": "ашылды", "Alert": "Ескерту", "Money": "Ақша",
 };
 

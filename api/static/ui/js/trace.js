@@ -89,14 +89,15 @@ export const traceView = {
     ];
     fill(this.out, 
       h("div", { class: "card" },
-        h("h3", { text: `Incident ${t.incident}` }),
+        h("h3", { text: tr("Incident {id}", { id: t.incident }) }),
         h("dl", { id: "trace-totals", class: "facts" },
           [["Victim", t.victim || "—"], ["Reported", kzt(tot.reported_kzt)], ["Traced from", kzt(tot.start_kzt)],
             ["Still held", kzt(tot.held_kzt)], ["Cashed out", kzt(tot.cashed_out_kzt)],
-            ["Window", `${Math.round(t.window_s / 86400)} days, up to ${t.max_hops} hops${t.truncated ? " (cut at the edge limit)" : ""}`]]
-            .map(([k, v]) => [h("dt", { text: k }), h("dd", { class: k === "Victim" ? "mono" : null, text: v })]))),
+            ["Window", tr("{days} days, up to {hops} hops", { days: Math.round(t.window_s / 86400), hops: t.max_hops })
+              + (t.truncated ? ` ${tr("(cut at the limit)")}` : "")]]
+            .map(([k, v]) => [h("dt", { text: tr(k) }), h("dd", { class: k === "Victim" ? "mono" : null, text: v })]))),
       h("div", { class: "card" }, h("h3", { text: tr("Money flow") }), canvas, legend()),
-      h("div", { class: "card" }, h("h3", { text: `Who holds it now (${t.holders.length})` }),
+      h("div", { class: "card" }, h("h3", { text: tr("Who holds it now ({n})", { n: t.holders.length }) }),
         t.holders.length ? table(holderCols, t.holders) : h("p", { class: "muted", text: tr("Nobody: all of it left the system.") })),
       h("div", { class: "card", id: "trace-hops" }, h("h3", { text: tr("Hop by hop") }),
         t.hops.length ? t.hops.map((hop) => h("section", {}, h("h4", { text: `Hop ${hop.hop}: ${kzt(hop.traced_kzt)} of the victim's money` }),
