@@ -215,7 +215,9 @@ def test_the_time_slider_hides_transfers_outside_the_window(tab: Tab, ui_world: 
     hi = int(tab.page.get_attribute("#time-window", "data-to") or "0")
     assert lo < hi
     state = tab.page.evaluate(
-        """([sel, lo, hi]) => { const cy = document.querySelector(sel).fgGraph.cy;
+        """async ([sel, lo, hi]) => { const cy = document.querySelector(sel).fgGraph.cy;
+             // Cytoscape recomputes styles on the next frame; visible() reads them.
+             await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
              const tr = cy.edges("[type = 'TRANSFERRED']");
              const inside = (e) => (e.data('times') || []).some((x) => x >= lo && x <= hi);
              return { hidden: tr.filter((e) => e.hasClass('outside')).length,
