@@ -81,7 +81,9 @@ def test_queue_sorts_filters_and_opens_a_case_to_a_verdict(tab: Tab, alerted: Ui
     assert "closed" in tab.page.inner_text("#case-state")
     actions = tab.page.eval_on_selector_all("#case-timeline li", "els => els.map(e => e.dataset.action)")
     assert actions == ["created", "linked", "assigned", "note", "closed"]
-    assert "UTC+5" in tab.page.inner_text("#case-timeline li")
+    # Times carry their zone (Asia/Almaty, written by Intl as GMT+5) and say so on hover.
+    assert "GMT+5" in tab.page.inner_text("#case-timeline li")
+    assert "Asia/Almaty" in tab.page.get_attribute("#case-timeline li time", "title")
     assert tab.page.locator("#verdict-form").count() == 0
     assert tab.page.locator("#case-reopen").count() == 1
     tab.page.wait_for_selector("#case-graph[data-state=drawn]")

@@ -29,10 +29,13 @@ def api_status(tab: Tab, key: str, method: str, path: str) -> int:
 
 
 def drawn(tab: Tab, sel: str) -> dict[str, Any]:
-    """What the Cytoscape instance in `sel` holds: node ids and edges (type, classes)."""
+    """What the Cytoscape instance in `sel` holds: node ids (folded ones too, aggregate
+    nodes not) and edges (type, classes)."""
     out: dict[str, Any] = tab.page.evaluate(
         """(sel) => { const cy = document.querySelector(sel).fgGraph.cy;
-             return { nodes: cy.nodes().map((n) => n.id()),
+             return { nodes: cy.nodes().not('.agg').map((n) => n.id()),
+                      shown: cy.nodes(':visible').not('.agg').map((n) => n.id()),
+                      aggregates: cy.nodes('.agg').map((n) => n.data()),
                       expanded: cy.nodes('.expanded').map((n) => n.id()),
                       selected: cy.nodes(':selected').map((n) => n.id()),
                       edges: cy.edges().map((e) => ({ type: e.data('type'),
@@ -70,8 +73,8 @@ def clear_of_others(tab: Tab, sel: str, min_px: float = 18.0) -> list[str]:
     """Nodes with no other node within `min_px` on screen: a click there hits only them."""
     ids: list[str] = tab.page.evaluate(
         """([sel, d]) => { const cy = document.querySelector(sel).fgGraph.cy;
-             const ps = cy.nodes().map((n) => [n.id(), n.renderedPosition()]);
-             return ps.filter(([id, p]) => ps.every(([o, q]) => o === id
+             const ps = cy.nodes(':visible').map((n) => [n.id(), n.renderedPosition(), n.hasClass('agg')]);
+             return ps.filter(([, , agg]) => !agg).filter(([id, p]) => ps.every(([o, q]) => o === id
                || Math.hypot(p.x - q.x, p.y - q.y) >= d)).map(([id]) => id); }""",
         [sel, min_px])
     return ids
@@ -301,6 +304,8 @@ def test_keyboard_only_sign_in_and_navigation(tab: Tab, ui_world: UiWorld) -> No
     tab.goto()
     tab.page.keyboard.press("Tab")
     assert tab.page.evaluate("() => document.activeElement.className") == "skip"
+    tab.page.keyboard.press("Tab")  # the language switch in the header comes first
+    assert tab.page.evaluate("() => document.activeElement.id") == "lang-pick"
     tab.page.keyboard.press("Tab")
     assert tab.page.evaluate("() => document.activeElement.id") == "signin-key"
     tab.page.keyboard.type(ui_world.analyst)

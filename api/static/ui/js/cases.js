@@ -3,9 +3,10 @@
 // change goes through the API, which keeps the history; the page only shows it.
 import { api, enc } from "./api.js";
 import { fail, field, fill, h, say, table } from "./dom.js";
-import { dateToTs, inferKind, kzt, score, shortId, when } from "./format.js";
+import { dateToTs, inferKind, kzt, score, shortId, when, timeEl } from "./format.js";
 import { GraphView, legend } from "./graph.js";
 import { can } from "./session.js";
+import { band, t } from "./i18n.js";
 
 const VERDICTS = [["confirmed_fraud", "confirmed fraud"], ["not_fraud", "not fraud"], ["inconclusive", "inconclusive"]];
 const SCHEMES = ["phone_fraud", "fake_investment", "dropper", "gambling", "drugs", "mule", "other"];
@@ -30,13 +31,13 @@ export const casesView = {
 
   init(section) {
     this.status = h("select", { name: "status" }, [["", "any"], ["open", "open"], ["assigned", "assigned"], ["closed", "closed"]]
-      .map(([v, t]) => h("option", { value: v, text: t })));
-    const form = h("form", { class: "inline card", "aria-label": "Case list options" }, field("Status", this.status)[0],
-      h("button", { type: "submit", text: "Show" }));
+      .map(([v, label]) => h("option", { value: v, text: t(label) })));
+    const form = h("form", { class: "inline card", "aria-label": t("Case list options") }, field(t("Status"), this.status)[0],
+      h("button", { type: "submit", text: t("Show") }));
     form.addEventListener("submit", (ev) => { ev.preventDefault(); window.location.hash = "#/cases"; this.loadList(); });
     this.detail = h("div", { id: "case-detail", hidden: true });
     this.list = h("div", { id: "case-list", class: "card" });
-    section.append(h("h2", { id: "cases-title", tabindex: "-1", text: "Cases" }), form, this.detail, this.list);
+    section.append(h("h2", { id: "cases-title", tabindex: "-1", text: t("Cases") }), form, this.detail, this.list);
   },
 
   async show(args) {
@@ -60,15 +61,15 @@ export const casesView = {
       return;
     }
     const cols = [
-      { label: "Case", render: (c) => h("a", { href: `#/cases/${enc(c.id)}`, text: c.id }) },
-      { label: "Title", key: "title" }, { label: "Status", key: "status" }, { label: "Assignee", key: "assignee" },
-      { label: "Verdict", render: (c) => (c.verdict ? `${c.verdict.replace("_", " ")}${c.scheme ? ` (${c.scheme})` : ""}` : "—") },
-      { label: "Alerts", key: "alerts", num: true }, { label: "Banks", render: (c) => (c.banks || []).join(", ") || "—" },
-      { label: "Changed (UTC+5)", render: (c) => when(c.updated_ts) },
+      { label: t("Case"), render: (c) => h("a", { href: `#/cases/${enc(c.id)}`, text: c.id }) },
+      { label: t("Title"), key: "title" }, { label: t("Status"), key: "status" }, { label: t("Assignee"), key: "assignee" },
+      { label: t("Verdict"), render: (c) => (c.verdict ? `${c.verdict.replace("_", " ")}${c.scheme ? ` (${c.scheme})` : ""}` : "—") },
+      { label: t("Alerts"), key: "alerts", num: true }, { label: t("Banks"), render: (c) => (c.banks || []).join(", ") || "—" },
+      { label: t("Changed"), render: (c) => timeEl(c.updated_ts) },
     ];
-    fill(this.list, h("h3", { text: `${page.total} case${page.total === 1 ? "" : "s"}` }),
-      page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: "No cases." }));
-    say(`${page.total} cases.`);
+    fill(this.list, h("h3", { text: t("Cases: {n}", { n: page.total }) }),
+      page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: t("No cases.") }));
+    say(`${t("Cases: {n}", { n: page.total })}.`);
   },
 
   async change(path, body, what) {
@@ -96,27 +97,27 @@ export const casesView = {
     const out = [];
     if (c.status === "closed") {
       const reason = h("input", { name: "reason", size: 40, maxlength: 2000, required: true });
-      const f = h("form", { id: "case-reopen", class: "inline card" }, h("h4", { text: "Reopen" }),
-        field("Reason", reason)[0], h("button", { type: "submit", text: "Reopen case" }));
+      const f = h("form", { id: "case-reopen", class: "inline card" }, h("h4", { text: t("Reopen") }),
+        field(t("Reason"), reason)[0], h("button", { type: "submit", text: t("Reopen case") }));
       f.addEventListener("submit", (ev) => { ev.preventDefault(); this.change("reopen", { reason: reason.value.trim() }, "Reopen"); });
       return [f];
     }
     const who = h("input", { name: "assignee", size: 20, maxlength: 64, value: c.assignee || "", pattern: "[A-Za-z0-9_.@\\-]{1,64}" });
-    const assign = h("form", { id: "case-assign", class: "inline card" }, h("h4", { text: "Assignee" }), field("Investigator", who)[0],
-      h("button", { type: "submit", text: "Assign" }),
-      c.assignee ? h("button", { type: "button", class: "quiet", text: "Unassign",
+    const assign = h("form", { id: "case-assign", class: "inline card" }, h("h4", { text: t("Assignee") }), field(t("Investigator"), who)[0],
+      h("button", { type: "submit", text: t("Assign") }),
+      c.assignee ? h("button", { type: "button", class: "quiet", text: t("Unassign"),
         onclick: () => this.change("assign", { assignee: null }, "Unassign") }) : null);
     assign.addEventListener("submit", (ev) => { ev.preventDefault(); this.change("assign", { assignee: who.value.trim() }, "Assign"); });
     const text = h("textarea", { name: "text", rows: 3, cols: 60, maxlength: 4000, required: true });
-    const note = h("form", { id: "case-note", class: "card" }, h("h4", { text: "Add a note" }), field("Note", text, "identifiers are pseudonymised on save")[0],
-      h("button", { type: "submit", text: "Add note" }));
+    const note = h("form", { id: "case-note", class: "card" }, h("h4", { text: t("Add a note") }), field(t("Note"), text, t("identifiers are pseudonymised on save"))[0],
+      h("button", { type: "submit", text: t("Add note") }));
     note.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       if (await this.change("notes", { text: text.value.trim() }, "Note")) text.value = "";
     });
     const linkId = h("input", { name: "id", size: 36, autocomplete: "off", required: true });
-    const link = h("form", { id: "case-link", class: "inline card" }, h("h4", { text: "Link" }),
-      field("Alert id, account (IBAN), IIN, phone or pseudonym", linkId)[0], h("button", { type: "submit", text: "Link" }));
+    const link = h("form", { id: "case-link", class: "inline card" }, h("h4", { text: t("Link") }),
+      field(t("Alert id, account (IBAN), IIN, phone or pseudonym"), linkId)[0], h("button", { type: "submit", text: t("Link") }));
     link.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const v = linkId.value.trim();
@@ -128,18 +129,18 @@ export const casesView = {
   },
 
   verdictForm() {
-    const verdict = h("select", { name: "verdict", required: true }, VERDICTS.map(([v, t]) => h("option", { value: v, text: t })));
+    const verdict = h("select", { name: "verdict", required: true }, VERDICTS.map(([v, label]) => h("option", { value: v, text: t(label) })));
     const scheme = h("select", { name: "scheme" }, SCHEMES.map((s) => h("option", { value: s, text: s })));
     const reason = h("input", { name: "reason", size: 40, maxlength: 2000, required: true });
     const decided = h("input", { name: "decided_at", type: "date" });
     const sync = () => { scheme.disabled = verdict.value !== "confirmed_fraud"; };
     verdict.addEventListener("change", sync);
     sync();
-    const f = h("form", { id: "verdict-form", class: "card" }, h("h4", { text: "Close with a verdict" }),
-      h("p", { class: "hint", text: "A verdict on an account is a training label for the next model: confirmed fraud a positive from its date, not fraud a negative." }),
-      field("Verdict", verdict)[0], field("Scheme (confirmed fraud)", scheme)[0], field("Reason", reason)[0],
-      field("Decided on (optional, UTC+5)", decided, "if the verdict was reached earlier than today")[0],
-      h("button", { type: "submit", text: "Close case" }));
+    const f = h("form", { id: "verdict-form", class: "card" }, h("h4", { text: t("Close with a verdict") }),
+      h("p", { class: "hint", text: t("A verdict on an account is a training label for the next model: confirmed fraud a positive from its date, not fraud a negative.") }),
+      field(t("Verdict"), verdict)[0], field(t("Scheme (confirmed fraud)"), scheme)[0], field(t("Reason"), reason)[0],
+      field(t("Decided on (optional, Asia/Almaty date)"), decided, t("if the verdict was reached earlier than today"))[0],
+      h("button", { type: "submit", text: t("Close case") }));
     f.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const ts = dateToTs(decided.value, true);
@@ -154,18 +155,18 @@ export const casesView = {
   render(d) {
     const c = d.case;
     const alertCols = [
-      { label: "Alert", render: (a) => h("span", { class: "mono", text: a.id }) },
-      { label: "Entity", render: (a) => h("span", { class: "mono", title: a.entity_id, text: `${a.entity_kind} ${shortId(a.entity_id)}` }) },
-      { label: "Priority", num: true, render: (a) => score(a.priority, 1) }, { label: "Band", key: "band" },
-      { label: "Money", num: true, render: (a) => kzt(a.money_kzt) }, { label: "Status", key: "status" },
+      { label: t("Alert"), render: (a) => h("span", { class: "mono", text: a.id }) },
+      { label: t("Entity"), render: (a) => h("span", { class: "mono", title: a.entity_id, text: `${a.entity_kind} ${shortId(a.entity_id)}` }) },
+      { label: t("Priority"), num: true, render: (a) => score(a.priority, 1) }, { label: t("Band"), key: "band" },
+      { label: t("Money"), num: true, render: (a) => kzt(a.money_kzt) }, { label: t("Status"), key: "status" },
     ];
     const entityCols = [
-      { label: "Entity", render: (e) => h("a", { href: `#/search/${e.kind}/${enc(e.id)}`, class: "mono", title: e.id, text: `${e.kind} ${shortId(e.id)}` }) },
-      { label: "Bank", key: "bank" }, { label: "Band", key: "band" }, { label: "Risk", num: true, render: (e) => score(e.risk, 2) },
+      { label: t("Entity"), render: (e) => h("a", { href: `#/search/${e.kind}/${enc(e.id)}`, class: "mono", title: e.id, text: `${e.kind} ${shortId(e.id)}` }) },
+      { label: t("Bank"), key: "bank" }, { label: t("Band"), key: "band" }, { label: t("Risk"), num: true, render: (e) => score(e.risk, 2) },
     ];
     const live = d.verdicts.filter((v) => v.withdrawn_ts === null || v.withdrawn_ts === undefined);
     const timeline = h("ol", { id: "case-timeline", class: "timeline" }, d.history.map((e) =>
-      h("li", { "data-action": e.action }, h("time", { text: `${when(e.at_ts)} UTC+5` }), " · ",
+      h("li", { "data-action": e.action }, timeEl(e.at_ts), " · ",
         h("span", { class: "mono", text: e.by }), " · ", h("span", { text: describe(e) }))));
     this.canvas = h("div", { id: "case-graph", class: "graph small", role: "img", "aria-label": `Graph around case ${c.id}` });
     fill(this.detail,
@@ -173,16 +174,16 @@ export const casesView = {
         h("h3", { id: "case-title", tabindex: "-1", text: `${c.title}` }),
         h("p", { id: "case-state" }, `${c.id} · `, h("strong", { text: c.status }),
           c.assignee ? ` · ${c.assignee}` : "", c.verdict ? ` · ${c.verdict.replace("_", " ")}${c.scheme ? ` (${c.scheme})` : ""}` : "",
-          ` · banks ${(c.banks || []).join(", ") || "—"} · opened ${when(c.created_ts)} UTC+5`),
+          ` · ${t("banks")} ${(c.banks || []).join(", ") || "—"} · ${t("opened")} `, timeEl(c.created_ts)),
         live.length ? h("p", { class: "hint", text: `${live.length} account label(s) in force.` }) : null,
         this.blacklistButton(c, live),
-        h("a", { href: "#/cases", text: "All cases" })),
+        h("a", { href: "#/cases", text: t("All cases") })),
       ...this.forms(c),
       h("div", { class: "grid" },
-        h("div", { class: "card" }, h("h4", { text: `Alerts (${d.alerts.length})` }), d.alerts.length ? table(alertCols, d.alerts) : h("p", { class: "muted", text: "None." })),
-        h("div", { class: "card" }, h("h4", { text: `Entities (${d.entities.length})` }), d.entities.length ? table(entityCols, d.entities) : h("p", { class: "muted", text: "None." }))),
-      h("div", { class: "card" }, h("h4", { text: "Graph" }), this.canvas, legend()),
-      h("div", { class: "card" }, h("h4", { text: "Timeline" }), timeline));
+        h("div", { class: "card" }, h("h4", { text: t("Alerts ({n})", { n: d.alerts.length }) }), d.alerts.length ? table(alertCols, d.alerts) : h("p", { class: "muted", text: t("None.") })),
+        h("div", { class: "card" }, h("h4", { text: t("Entities ({n})", { n: d.entities.length }) }), d.entities.length ? table(entityCols, d.entities) : h("p", { class: "muted", text: t("None.") }))),
+      h("div", { class: "card" }, h("h4", { text: t("Graph") }), this.canvas, legend()),
+      h("div", { class: "card" }, h("h4", { text: t("Timeline") }), timeline));
     this.detail.hidden = false;
     this.drawGraph(d);
   },

@@ -2,8 +2,9 @@
 // cluster's members, money flow and drawing.
 import { api, enc } from "./api.js";
 import { fill, fail, field, h, s, say, table } from "./dom.js";
-import { growthSeries, kzt, score, shortId, sparkPoints, when } from "./format.js";
+import { growthSeries, kzt, score, shortId, sparkPoints, when, timeEl } from "./format.js";
 import { GraphView, legend } from "./graph.js";
+import { band, t } from "./i18n.js";
 
 const SPARK_W = 80;
 const SPARK_H = 20;
@@ -38,13 +39,13 @@ export const clustersView = {
     this.section = section;
     this.sort = h("select", { name: "sort" }, ["total_kzt", "size", "growth", "first_seen"].map((k) => h("option", { value: k, text: k.replace("_", " ") })));
     this.minSize = h("input", { type: "number", name: "min_size", min: 0, value: 0, size: 5 });
-    const form = h("form", { class: "inline card", "aria-label": "Cluster list options" },
-      field("Sort by", this.sort)[0], field("Smallest size", this.minSize)[0], h("button", { type: "submit", text: "Show" }));
+    const form = h("form", { class: "inline card", "aria-label": t("Cluster list options") },
+      field(t("Sort by"), this.sort)[0], field(t("Smallest size"), this.minSize)[0], h("button", { type: "submit", text: t("Show") }));
     form.addEventListener("submit", (ev) => { ev.preventDefault(); this.loadList(); });
     this.emerging = h("div", { id: "emerging", class: "card" });
     this.list = h("div", { id: "cluster-list", class: "card" });
     this.detail = h("div", { id: "cluster-detail", class: "card", hidden: true });
-    section.append(h("h2", { id: "clusters-title", tabindex: "-1", text: "Clusters and emerging schemes" }), form,
+    section.append(h("h2", { id: "clusters-title", tabindex: "-1", text: t("Clusters and emerging schemes") }), form,
       this.detail, this.emerging, this.list);
   },
 
@@ -59,12 +60,12 @@ export const clustersView = {
     const open = (c) => h("button", { type: "button", class: "link", text: c.id, "data-cluster": c.id,
       onclick: () => { window.location.hash = `#/clusters/${enc(c.id)}`; } });
     return [
-      { label: "Cluster", render: open }, { label: "Scheme", key: "scheme" },
-      { label: "Size", key: "size", num: true }, { label: "Banks", render: banks },
-      { label: "Victims", key: "victims", num: true },
-      { label: "Total", num: true, render: (c) => kzt(c.total_kzt) },
-      { label: "First seen", render: (c) => when(c.first_seen_ts) },
-      { label: "Growth", render: growthCell },
+      { label: t("Cluster"), render: open }, { label: t("Scheme"), key: "scheme" },
+      { label: t("Size"), key: "size", num: true }, { label: t("Banks"), render: banks },
+      { label: t("Victims"), key: "victims", num: true },
+      { label: t("Total"), num: true, render: (c) => kzt(c.total_kzt) },
+      { label: t("First seen"), render: (c) => timeEl(c.first_seen_ts) },
+      { label: t("Growth"), render: growthCell },
     ];
   },
 
@@ -75,20 +76,20 @@ export const clustersView = {
         api("/v1/clusters", { query: { sort: this.sort.value, min_size: this.minSize.value || 0, limit: 100 } }),
       ]);
       const cols = this.columns();
-      fill(this.emerging, h("h3", { text: "Emerging schemes (fastest expected growth)" }),
-        em.items.length ? table([{ label: "Rank", key: "rank", num: true }, { label: "Score", num: true, render: (x) => score(x.score, 2) },
+      fill(this.emerging, h("h3", { text: t("Emerging schemes (fastest expected growth)") }),
+        em.items.length ? table([{ label: t("Rank"), key: "rank", num: true }, { label: t("Score"), num: true, render: (x) => score(x.score, 2) },
           ...cols.map((c) => ({ ...c, render: (x) => (c.render ? c.render(x.cluster) : x.cluster[c.key]) }))], em.items)
-          : h("p", { class: "muted", text: "No scheme has a growth estimate yet." }));
-      fill(this.list, h("h3", { text: `Clusters (${page.total})` }),
-        page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: "No clusters yet (run `fraudgraph clusters`)." }));
-      say(`${page.total} cluster(s).`);
+          : h("p", { class: "muted", text: t("No scheme has a growth estimate yet.") }));
+      fill(this.list, h("h3", { text: t("Clusters ({n})", { n: page.total }) }),
+        page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: t("No clusters yet (run `fraudgraph clusters`).") }));
+      say(t("{n} cluster(s).", { n: page.total }));
     } catch (e) {
       fail(e, "Clusters");
     }
   },
 
   async open(id) {
-    say(`Opening cluster ${id}…`);
+    say(t("Opening cluster {id}…", { id }));
     let d;
     try {
       d = await api(`/v1/clusters/${enc(id)}`);
@@ -99,32 +100,32 @@ export const clustersView = {
     const c = d.cluster;
     const canvas = h("div", { id: "cluster-graph", class: "graph small", role: "img", "aria-label": `Money flow inside cluster ${c.id}` });
     const memberCols = [
-      { label: "Account", render: (m) => h("button", { type: "button", class: "link mono", text: shortId(m.id), title: m.id,
+      { label: t("Account"), render: (m) => h("button", { type: "button", class: "link mono", text: shortId(m.id), title: m.id,
         onclick: () => { window.location.hash = `#/search/${m.kind === "account" || !m.kind ? "account" : m.kind}/${enc(m.id)}`; } }) },
-      { label: "Bank", key: "bank" }, { label: "Band", key: "band" }, { label: "Risk", num: true, render: (m) => score(m.risk) },
+      { label: t("Bank"), key: "bank" }, { label: t("Band"), key: "band" }, { label: t("Risk"), num: true, render: (m) => score(m.risk) },
     ];
     const flowCols = [
-      { label: "From", render: (f) => h("span", { class: "mono", text: shortId(f.src) }) },
-      { label: "To", render: (f) => h("span", { class: "mono", text: shortId(f.dst) }) },
-      { label: "Transfers", key: "count", num: true }, { label: "Total", num: true, render: (f) => kzt(f.total_kzt) },
-      { label: "First", render: (f) => when(f.first_ts) }, { label: "Last", render: (f) => when(f.last_ts) },
+      { label: t("From"), render: (f) => h("span", { class: "mono", text: shortId(f.src) }) },
+      { label: t("To"), render: (f) => h("span", { class: "mono", text: shortId(f.dst) }) },
+      { label: t("Transfers"), key: "count", num: true }, { label: t("Total"), num: true, render: (f) => kzt(f.total_kzt) },
+      { label: t("First"), render: (f) => timeEl(f.first_ts) }, { label: t("Last"), render: (f) => timeEl(f.last_ts) },
     ];
     const flows = [...d.flows].sort((a, b) => b.total_kzt - a.total_kzt);
     const inside = flows.reduce((t, f) => t + f.total_kzt, 0);
     fill(this.detail, 
       h("h3", { id: "cluster-detail-title", tabindex: "-1", text: `Cluster ${c.id}` }),
       h("p", {}, `${c.scheme || "unknown scheme"} · ${c.size ?? d.members.length} members · ${banks(c)} · total ${kzt(c.total_kzt)} · growth `, growthCell(c)),
-      h("button", { type: "button", class: "quiet", text: "Back to the list", onclick: () => { window.location.hash = "#/clusters"; } }),
+      h("button", { type: "button", class: "quiet", text: t("Back to the list"), onclick: () => { window.location.hash = "#/clusters"; } }),
       canvas, legend(),
       h("div", { class: "grid" },
-        h("div", {}, h("h4", { text: `Members (${d.members.length}${d.truncated ? ", cut" : ""})` }), table(memberCols, d.members)),
+        h("div", {}, h("h4", { text: t("Members ({n})", { n: `${d.members.length}${d.truncated ? ", …" : ""}` }) }), table(memberCols, d.members)),
         h("div", {}, h("h4", { text: `Money flow inside the cluster (${flows.length} pairs, ${kzt(inside)})` }), table(flowCols, flows))));
     this.detail.hidden = false;
     this.detail.querySelector("#cluster-detail-title").focus();
     try {
       const view = new GraphView(canvas);
       const r = await view.set(d.graph);
-      say(`Cluster ${c.id}: ${d.members.length} members, ${r.edges} links drawn.`);
+      say(t("Cluster {id}: {m} members, {e} links drawn.", { id: c.id, m: d.members.length, e: r.edges }));
     } catch (e) {
       fail(e, "Cluster drawing");
     }

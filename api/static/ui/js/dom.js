@@ -1,5 +1,6 @@
 // A tiny DOM builder: the page is plain DOM, no framework, and never sets innerHTML
 // from data (every value from the API lands as text).
+import { t } from "./i18n.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -91,7 +92,7 @@ export function say(text, error = false) {
 
 /** An API failure as a status line; returns the message. */
 export function fail(err, what) {
-  const msg = `${what}: ${err && err.message ? err.message : String(err)}`;
+  const msg = `${t(what)}: ${err && err.message ? err.message : String(err)}`;
   say(msg, true);
   return msg;
 }

@@ -1,4 +1,5 @@
 // Pure helpers: formatting, identifier kinds, risk bands, sparkline geometry.
+import { locale, t } from "./i18n.js";
 
 // The propagation engine's bands (gnn/propagation/risk.py BANDS): lower bound, name.
 export const BANDS = [[0.0, "low"], [0.3, "medium"], [0.6, "high"], [0.85, "critical"]];
@@ -34,16 +35,59 @@ export function score(x, digits = 3) {
   return x === null || x === undefined ? "—" : Number(x).toFixed(digits);
 }
 
-/** Epoch seconds -> "YYYY-MM-DD HH:MM" in Kazakhstan time. */
-export function when(ts) {
-  if (ts === null || ts === undefined || ts === "") return "—";
-  const d = new Date((Number(ts) + TZ_OFFSET_S) * 1000);
-  if (Number.isNaN(d.getTime())) return "—";
-  return d.toISOString().slice(0, 16).replace("T", " ");
+// Every time on the page is shown in the AFC's zone, with the zone written out, so that
+// a time read off the screen means the same in Almaty, in a bank's office abroad or in a
+// report (the browser's own zone could differ from the investigator's colleagues').
+export const ZONE = "Asia/Almaty";
+
+/** An epoch-seconds number, an ISO string or a Date -> Date (null when unreadable). */
+export function toDate(ts) {
+  if (ts === null || ts === undefined || ts === "") return null;
+  const d = ts instanceof Date ? ts : new Date(typeof ts === "number" || /^\d+(\.\d+)?$/.test(String(ts))
+    ? Number(ts) * 1000 : String(ts));
+  return Number.isNaN(d.getTime()) ? null : d;
 }
 
+const formats = new Map();
+function fmt(kind) {
+  const key = `${locale()}|${kind}`;
+  if (!formats.has(key)) {
+    const opts = kind === "day" ? { year: "numeric", month: "2-digit", day: "2-digit", timeZone: ZONE }
+      : { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+        hourCycle: "h23", timeZone: ZONE, timeZoneName: "short" };
+    formats.set(key, new Intl.DateTimeFormat(locale(), opts));
+  }
+  return formats.get(key);
+}
+
+/** A time (epoch seconds or ISO) -> date, hour and minute in Asia/Almaty with the zone
+ * ("02.12.2026, 15:04 GMT+5"). */
+export function when(ts) {
+  const d = toDate(ts);
+  return d ? fmt("time").format(d) : "—";
+}
+
+/** The date only (edge labels), in Asia/Almaty. */
 export function day(ts) {
-  return when(ts).slice(0, 10);
+  const d = toDate(ts);
+  return d ? fmt("day").format(d) : "—";
+}
+
+/** What the tooltip of every time says: which zone it is in. */
+export function zoneNote() {
+  return t("Times are shown in {zone} (the AFC's time zone)", { zone: ZONE });
+}
+
+/** A <time> element: the zoned text, the ISO instant in datetime, the zone in a tooltip. */
+export function timeEl(ts) {
+  const d = toDate(ts);
+  const el = document.createElement("time");
+  el.textContent = when(ts);
+  if (d) {
+    el.dateTime = d.toISOString();
+    el.title = zoneNote();
+  }
+  return el;
 }
 
 /** A date input's "YYYY-MM-DD" -> epoch seconds at that day's start (end: its end), KZ time. */

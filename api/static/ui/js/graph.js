@@ -2,7 +2,9 @@
 // labelled with amount and time. Accepts the API's two graph shapes: named-query results
 // ({id, labels, props} / {type, source, target, props}) and drawings ({id, kind, risk} /
 // {source, target, type, count, amount_kzt}).
-import { bandOf, compact, day, kindOfLabels, shortId } from "./format.js";
+import { foldPlan } from "./fold.js";
+import { bandOf, compact, day, kindOfLabels, shortId, toDate } from "./format.js";
+import { band as bandName, t } from "./i18n.js";
 
 export const SHAPES = {
   account: "round-rectangle", person: "ellipse", phone: "diamond", device: "hexagon",
@@ -48,10 +50,13 @@ export function edgeLabel(d) {
 export function normaliseEdge(e) {
   const p = e.props || {};
   const amount = e.traced_kzt ?? p.amount ?? e.amount_kzt ?? p.total ?? null;
+  const ts = e.ts ?? p.ts ?? p.last_ts ?? null;
+  // Every transfer's time, as epoch seconds, for the time window (kept through merging).
+  const when = toDate(ts);
   return {
     id: `${e.type || ""}:${e.source}->${e.target}`, source: String(e.source), target: String(e.target),
     type: e.type || "", props: p, amount: amount === null ? null : Number(amount),
-    ts: e.ts ?? p.ts ?? p.last_ts ?? null, count: Number(e.count ?? p.transfers ?? 1),
+    ts, count: Number(e.count ?? p.transfers ?? 1), times: when ? [when.getTime() / 1000] : [],
   };
 }
 
@@ -62,10 +67,11 @@ export function aggregate(edges) {
   for (const e of edges) {
     const x = out.get(e.id);
     if (!x) {
-      out.set(e.id, { ...e });
+      out.set(e.id, { ...e, times: [...(e.times || [])] });
       continue;
     }
     x.count += e.count;
+    x.times.push(...(e.times || []));
     if (e.amount !== null) x.amount = (x.amount ?? 0) + e.amount;
     if (e.ts !== null && (x.ts === null || e.ts > x.ts)) x.ts = e.ts;
   }
@@ -141,6 +147,16 @@ const STYLE = [
   { selector: "node.path", style: { "border-color": "#d35400", "border-width": 4 } },
   { selector: "edge.unlabelled", style: { label: "" } },
   { selector: ".hidden", style: { display: "none" } },
+  // Folded away into an aggregate node, or outside the time window.
+  { selector: ".folded", style: { display: "none" } },
+  { selector: "edge.outside", style: { display: "none" } },
+  { selector: "node.agg", style: {
+    shape: "round-rectangle", width: "label", height: 18, padding: 4, "background-color": "data(colour)",
+    "background-opacity": 0.85, "border-style": "dashed", "border-width": 1.5, "border-color": "#13233a",
+    label: "data(label)", "text-valign": "center", "text-halign": "center", color: "#ffffff",
+    "font-size": 9, "font-weight": "bold", "min-zoomed-font-size": 5,
+  } },
+  { selector: "edge.agg", style: { "line-style": "dashed", "target-arrow-shape": "none", label: "" } },
 ];
 
 // fcose (cytoscape-fcose: spectral start, then force-directed refinement) stays fast and
@@ -158,10 +174,12 @@ export function hasFcose() {
 export function layoutOptions(count, start, { incremental = false } = {}) {
   if (hasFcose() && count <= FCOSE_MAX) {
     // Keeping the known nodes in place (an expansion) needs fcose's "proof" quality.
+    // Strong repulsion and long ideal edges: a hub's leaves spread into a fan with room
+    // for their labels instead of a tight ring (the default 4500/50 packs them).
     return { name: "fcose", animate: false, randomize: !incremental,
       quality: incremental ? "proof" : (count > 500 ? "draft" : "default"),
-      nodeRepulsion: () => 9000, idealEdgeLength: () => 70, nodeSeparation: 80,
-      packComponents: true, padding: 20 };
+      nodeRepulsion: () => 25000, idealEdgeLength: () => 90, edgeElasticity: () => 0.3,
+      nodeSeparation: 90, gravity: 0.2, numIter: 2500, tile: true, packComponents: true, padding: 20 };
   }
   if (count <= FORCE_LAYOUT_MAX) {
     return { name: "cose", animate: false, randomize: true, numIter: 1000,
@@ -173,10 +191,15 @@ export function layoutOptions(count, start, { incremental = false } = {}) {
 }
 
 export class GraphView {
-  constructor(container, { onTap } = {}) {
-    if (!window.cytoscape) throw new Error("the graph library is missing (run `make ui`)");
+  /** fold: fold dense nodes and low-risk leaves (off for money trails, shown whole);
+   * onOpen(result): an aggregate node was opened by a click. */
+  constructor(container, { onTap, onOpen, fold = true } = {}) {
+    if (!window.cytoscape) throw new Error(t("the graph library is missing (run `make ui`)"));
     this.container = container;
     this.start = null;
+    this.folding = fold;
+    this.opened = new Set();  // aggregates opened by the investigator: "low:<hub>", "more:<hub>"
+    this.window = null;  // [from, to] epoch seconds over transfers, or null for all
     this.cy = window.cytoscape({
       container, style: STYLE, minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false,
       textureOnViewport: true,
@@ -186,17 +209,26 @@ export class GraphView {
     // (the risk card, a status line) moves it without a scroll or resize event.
     container.addEventListener("pointerenter", () => this.cy.resize());
     this.cy.on("select unselect", "node", () => this.quietLabels());
-    if (onTap) this.cy.on("tap", "node", (ev) => onTap(ev.target.data(), ev.target));
+    this.cy.on("tap", "node", (ev) => {
+      if (ev.target.hasClass("agg")) {
+        this.openAggregate(ev.target.id()).then((r) => onOpen && onOpen(r));
+        return;
+      }
+      if (onTap) onTap(ev.target.data(), ev.target);
+    });
   }
 
   /** Replace the drawing; resolves once laid out and rendered, with the time it took. */
   set(data, { start = null, layout } = {}) {
     const t0 = performance.now();
     this.start = start;
+    this.opened = new Set();
     this.cy.batch(() => {
       this.cy.elements().remove();
       this.cy.add(toElements(data, start));
       if (start) this.cy.getElementById(start).addClass("start");
+      this.fold();
+      this.applyWindow();
       this.quietLabels();
     });
     return this.layout(layout, t0);
@@ -222,6 +254,8 @@ export class GraphView {
         }
         this.cy.add(el);
       }
+      this.fold();
+      this.applyWindow();
       this.quietLabels();
     });
     const n = this.cy.nodes().length;
@@ -237,21 +271,105 @@ export class GraphView {
     if (big) this.cy.nodes(":selected").connectedEdges().removeClass("unlabelled");
   }
 
+  /** Fold dense nodes and low-risk leaves into aggregate nodes (see fold.js); the
+   * aggregates are made again from scratch, so a merge or an opened one is reflected. */
+  fold() {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements(".agg").remove();
+      cy.elements(".folded").removeClass("folded");
+      if (!this.folding) return;
+      const nodes = cy.nodes().map((n) => ({ id: n.id(), risk: n.data("risk"), band: n.data("band"),
+        keep: n.hasClass("start") || n.hasClass("path") }));
+      const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id(),
+        keep: e.hasClass("path") }));
+      const plan = foldPlan(nodes, edges, { open: this.opened, root: this.start });
+      for (const id of plan.hiddenNodes) cy.getElementById(id).addClass("folded");
+      for (const id of plan.hiddenEdges) cy.getElementById(id).addClass("folded");
+      for (const g of plan.groups) {
+        const hub = cy.getElementById(g.hub);
+        const n = g.members.length;
+        cy.add({ group: "nodes", classes: "agg", position: { ...hub.position() }, data: {
+          id: g.id, kind: "group", agg: g.kind, hub: g.hub, members: g.members, risk: null,
+          band: g.kind === "low" ? "low" : "unknown", level: (hub.data("level") ?? 0) + 1,
+          label: g.kind === "low" ? t("{n} low-risk", { n }) : t("+{n} more", { n }),
+          title: g.kind === "low" ? t("{n} low-risk leaves of {id}; click to show them", { n, id: shortId(g.hub) })
+            : t("{n} neighbours of {id} folded away; click to show them", { n, id: shortId(g.hub) }),
+          colour: g.kind === "low" ? BAND_COLOURS.low : "#4a5260" } });
+        cy.add({ group: "edges", classes: "agg", data: { id: `${g.id}:link`, source: g.hub, target: g.id,
+          type: "FOLDED", label: "" } });
+      }
+    });
+  }
+
+  /** Show what an aggregate node stands for; the rest of the drawing keeps its place. */
+  openAggregate(id) {
+    const agg = this.cy.getElementById(id);
+    if (agg.empty()) return Promise.resolve(null);
+    const { agg: kind, hub, members } = agg.data();
+    const at = { ...agg.position() };
+    const wasFolded = new Set(members.filter((m) => this.cy.getElementById(m).hasClass("folded")));
+    this.opened.add(`${kind}:${hub}`);
+    // What "+K more" held is shown as such, not folded again into a low-risk group.
+    if (kind === "more") this.opened.add(`low:${hub}`);
+    this.fold();
+    this.applyWindow();
+    // The revealed nodes start where their aggregate was, then the layout settles them.
+    for (const m of wasFolded) {
+      this.cy.getElementById(m).position({ x: at.x + (Math.random() - 0.5) * 40, y: at.y + (Math.random() - 0.5) * 40 });
+    }
+    this.quietLabels();
+    const n = this.shown().nodes().length;
+    const opts = hasFcose() && n <= FCOSE_MAX ? layoutOptions(n, this.start, { incremental: true })
+      : layoutOptions(n, this.start);
+    return this.layout(opts).then((r) => ({ ...r, hub, kind, shown: members.length }));
+  }
+
+  /** Times (epoch seconds) of the transfers drawn, sorted. */
+  transferTimes() {
+    return this.cy.edges("[type = 'TRANSFERRED']").map((e) => e.data("times") || []).flat().sort((a, b) => a - b);
+  }
+
+  /** Show only the transfers with a time in [from, to] (null: all); other links stay. */
+  setWindow(from, to) {
+    this.window = from === null || from === undefined ? null : [from, to];
+    this.applyWindow();
+  }
+
+  applyWindow() {
+    const w = this.window;
+    this.cy.batch(() => this.cy.edges("[type = 'TRANSFERRED']").forEach((e) => {
+      const ts = e.data("times") || [];
+      e.toggleClass("outside", Boolean(w && ts.length && !ts.some((x) => x >= w[0] && x <= w[1])));
+    }));
+  }
+
+  /** What a layout arranges: every node and link not folded away. */
+  shown() {
+    const nodes = this.cy.nodes().not(".folded");
+    return nodes.union(nodes.edgesWith(nodes).not(".folded"));
+  }
+
   layout(opts, t0 = performance.now()) {
-    const n = this.cy.nodes().length;
+    const eles = this.shown();
+    const n = eles.nodes().length;
     const options = opts || layoutOptions(n, this.start);
     return new Promise((resolve) => {
       const done = () => {
         // The frame after layoutstop is the first one with the final positions.
         this.cy.one("render", () => {
           const ms = performance.now() - t0;
-          this.container.dataset.nodes = String(this.cy.nodes().length);
-          this.container.dataset.edges = String(this.cy.edges().length);
-          resolve({ ms, nodes: this.cy.nodes().length, edges: this.cy.edges().length, layout: options.name });
+          const real = this.cy.nodes().not(".agg");
+          this.container.dataset.nodes = String(real.length);
+          this.container.dataset.edges = String(this.cy.edges().not(".agg").length);
+          this.container.dataset.shown = String(real.not(".folded").length);
+          this.container.dataset.aggregates = String(this.cy.nodes(".agg").length);
+          resolve({ ms, nodes: real.length, edges: this.cy.edges().not(".agg").length, layout: options.name,
+            shown: real.not(".folded").length });
         });
-        this.cy.fit(undefined, 20);
+        this.cy.fit(eles, 20);
       };
-      const layout = this.cy.layout(options);
+      const layout = eles.layout(options);
       layout.one("layoutstop", done);
       layout.run();
     });
@@ -291,7 +409,16 @@ export class GraphView {
           }
         });
       }
-      return this.cy.elements(".path").length;
+      const lit = this.cy.elements(".path").length;
+      // A path through a folded node unfolds it: explanation paths are always shown.
+      if (this.folding && this.cy.elements(".path.folded").nonempty()) {
+        this.fold();
+        this.applyWindow();
+        const n = this.shown().nodes().length;
+        const opts = hasFcose() && n <= FCOSE_MAX ? layoutOptions(n, this.start, { incremental: true }) : layoutOptions(n, this.start);
+        return this.layout(opts).then(() => lit);
+      }
+      return lit;
     };
     if (missing.nodes.length || missing.edges.length) {
       return this.merge(missing, { around: this.start }).then(apply);
@@ -305,8 +432,14 @@ export class GraphView {
     this.cy.batch(() => this.cy.edges().forEach((e) => e.toggleClass("hidden", !keep.has(e.data("type")))));
   }
 
+  /** The drawing's real nodes (aggregates left out), folded ones included. */
   nodes() {
-    return this.cy.nodes().map((n) => n.data());
+    return this.cy.nodes().not(".agg").map((n) => n.data());
+  }
+
+  /** The aggregate nodes: [{id, agg, hub, members, label}]. */
+  aggregates() {
+    return this.cy.nodes(".agg").map((n) => n.data());
   }
 
   destroy() {
@@ -324,17 +457,17 @@ export async function drawGraph(container, data, opts = {}) {
 export function legend() {
   const d = document.createElement("div");
   d.className = "legend";
-  d.setAttribute("aria-label", "Legend");
+  d.setAttribute("aria-label", t("Legend"));
   for (const [band, colour] of Object.entries(BAND_COLOURS)) {
     const sw = document.createElement("span");
     sw.className = "swatch";
     sw.style.background = colour;
     const item = document.createElement("span");
-    item.append(sw, `${band} risk`);
+    item.append(sw, t("{band} risk", { band: bandName(band) }));
     d.append(item);
   }
   const shapes = document.createElement("span");
-  shapes.textContent = "Shapes: account ▢ · person ○ · phone ◇ · device ⬡ · incident ☆ · list entry ⌂";
+  shapes.textContent = t("Shapes: account ▢ · person ○ · phone ◇ · device ⬡ · incident ☆ · list entry ⌂");
   d.append(shapes);
   return d;
 }

@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { casesView } from "./cases.js";
 import { forget } from "./catalogue.js";
+import { LANGS, getLang, setLang, t, translatePage } from "./i18n.js";
 import { clustersView } from "./clusters.js";
 import { say } from "./dom.js";
 import { listsView } from "./lists.js";
@@ -39,7 +40,8 @@ async function route() {
   if (!view || !can(view.perm)) {
     // The API would refuse it anyway; the page asks it nothing.
     showOnly("denied");
-    say(view ? `Your role (${whoAmI().role}) may not use ${name}.` : `No section ${name}.`, Boolean(view));
+    say(view ? t("Your role ({role}) may not use {name}.", { role: whoAmI().role, name: t(name) })
+      : t("No section {name}.", { name }), Boolean(view));
     return;
   }
   const section = $(`view-${name}`);
@@ -53,7 +55,7 @@ async function route() {
 
 function signedIn(w) {
   setWho(w);
-  $("who-text").textContent = `${w.role}${w.bank ? ` · ${w.bank}` : ""} · key ${w.key_id}`;
+  $("who-text").textContent = `${w.role}${w.bank ? ` · ${w.bank}` : ""} · ${t("key")} ${w.key_id}`;
   $("who").hidden = false;
   $("nav").hidden = false;
   for (const li of document.querySelectorAll("nav li[data-perm]")) li.hidden = !can(li.dataset.perm);
@@ -71,7 +73,7 @@ function signOut(message) {
   $("nav").hidden = true;
   if (window.location.hash) window.history.replaceState(null, "", window.location.pathname);
   showOnly("signin");
-  say(message || "Signed out.");
+  say(message || t("Signed out."));
   $("signin-key").focus();
 }
 
@@ -82,11 +84,41 @@ async function signIn(key) {
     return null;
   } catch (e) {
     clearKey();
-    return e.status === 401 ? "The API does not know this key (or it was revoked)." : e.message;
+    return e.status === 401 ? t("The API does not know this key (or it was revoked).") : e.message;
   }
 }
 
+/** The language switch: every view is built again in the new language (they hold no
+ * state the API does not), the static page is translated in place. */
+function languageSwitch() {
+  const pick = $("lang-pick");
+  for (const [code, name] of LANGS) {
+    const o = document.createElement("option");
+    o.value = code;
+    o.textContent = name;
+    o.lang = code;
+    pick.append(o);
+  }
+  pick.value = getLang();
+  pick.addEventListener("change", () => setLang(pick.value));
+  window.addEventListener("fg:lang", () => {
+    translatePage();
+    if (!whoAmI()) return;
+    $("who-text").textContent = `${whoAmI().role}${whoAmI().bank ? ` · ${whoAmI().bank}` : ""} · ${t("key")} ${whoAmI().key_id}`;
+    ready.clear();
+    for (const v of Object.keys(VIEWS)) {
+      const el = $(`view-${v}`);
+      while (el.firstChild) el.removeChild(el.firstChild);
+      if (VIEWS[v].reset) VIEWS[v].reset();
+    }
+    say("");
+    route().catch((e) => say(e.message, true));
+  });
+}
+
 function start() {
+  translatePage();
+  languageSwitch();
   $("signin-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const input = $("signin-key");
@@ -98,14 +130,14 @@ function start() {
       input.focus();
       return;
     }
-    say(`Signed in as ${whoAmI().role}.`);
+    say(t("Signed in as {role}.", { role: whoAmI().role }));
     if (!window.location.hash) window.location.hash = `#/${firstAllowed()}`;
     else await route();
     $("main").focus();
   });
   $("sign-out").addEventListener("click", () => signOut());
   window.addEventListener("fg:unauthorized", () => {
-    if (whoAmI()) signOut("Your key is no longer accepted; sign in again.");
+    if (whoAmI()) signOut(t("Your key is no longer accepted; sign in again."));
   });
   window.addEventListener("hashchange", () => {
     route().catch((e) => say(e.message, true));

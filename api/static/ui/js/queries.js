@@ -4,6 +4,7 @@ import { api, enc } from "./api.js";
 import { catalogue } from "./catalogue.js";
 import { fill, fail, field, h, say, table } from "./dom.js";
 import { GraphView, legend } from "./graph.js";
+import { band, t } from "./i18n.js";
 
 /** A form control for one parameter spec; returns {el, read()} (read gives undefined when empty). */
 export function control(p) {
@@ -67,8 +68,8 @@ export const queriesView = {
     this.pick.addEventListener("change", () => { window.location.hash = `#/queries/${enc(this.pick.value)}`; });
     this.formRoot = h("div", { class: "card" });
     this.out = h("div", { id: "query-result", class: "card", hidden: true });
-    section.append(h("h2", { id: "queries-title", tabindex: "-1", text: "Named queries" }),
-      h("div", { class: "card" }, field("Query", this.pick)[0]), this.formRoot, this.out);
+    section.append(h("h2", { id: "queries-title", tabindex: "-1", text: t("Named queries") }),
+      h("div", { class: "card" }, field(t("Query"), this.pick)[0]), this.formRoot, this.out);
   },
 
   async show(args) {
@@ -123,8 +124,8 @@ export const queriesView = {
       ? [h("h4", { text: `Nodes (${nodeRows.length})` }), rowsTable(nodeRows), h("h4", { text: `Edges (${edgeRows.length})` }), rowsTable(edgeRows)]
       : rowsTable(res.rows || []));
     const extra = Object.keys(res.extra || {}).length ? h("p", { class: "hint mono", text: JSON.stringify(res.extra) }) : null;
-    const asGraph = h("button", { type: "button", "aria-pressed": String(isGraph), text: "Graph", disabled: !isGraph });
-    const asTable = h("button", { type: "button", "aria-pressed": String(!isGraph), text: "Table" });
+    const asGraph = h("button", { type: "button", "aria-pressed": String(isGraph), text: t("Graph"), disabled: !isGraph });
+    const asTable = h("button", { type: "button", "aria-pressed": String(!isGraph), text: t("Table") });
     const flip = (graph) => {
       graphBox.hidden = !graph; tableBox.hidden = graph;
       asGraph.setAttribute("aria-pressed", String(graph)); asTable.setAttribute("aria-pressed", String(!graph));
@@ -133,7 +134,7 @@ export const queriesView = {
     asTable.addEventListener("click", () => flip(false));
     const count = isGraph ? `${nodeRows.length} nodes, ${edgeRows.length} edges` : `${(res.rows || []).length} rows`;
     fill(this.out, h("h3", { text: `${q.name}: ${count}${res.truncated ? " (cut)" : ""}` }), extra,
-      h("div", { class: "tabs", role: "group", "aria-label": "Show the result as" }, asGraph, asTable),
+      h("div", { class: "tabs", role: "group", "aria-label": t("Show the result as") }, asGraph, asTable),
       graphBox, isGraph ? legend() : null, tableBox);
     this.out.hidden = false;
     flip(isGraph);

@@ -4,15 +4,16 @@
 // (the API enforces it; the bank filter is then fixed).
 import { api, enc } from "./api.js";
 import { fail, field, fill, h, say } from "./dom.js";
-import { kzt, score, shortId, when } from "./format.js";
+import { kzt, score, shortId, when, timeEl } from "./format.js";
 import { can, whoAmI } from "./session.js";
+import { band, t } from "./i18n.js";
 
 const PAGE = 50;
 const SORTS = [["priority", "Priority"], ["risk", "Risk"], ["money", "Money at stake"], ["raised", "Raised"]];
 const SCHEMES = ["", "phone_fraud", "fake_investment", "dropper", "gambling", "drugs", "other"];
 
 function select(name, options, value = "") {
-  return h("select", { name }, options.map(([v, t]) => h("option", { value: v, text: t, selected: v === value })));
+  return h("select", { name }, options.map(([v, label]) => h("option", { value: v, text: t(label), selected: v === value })));
 }
 
 export const queueView = {
@@ -35,30 +36,30 @@ export const queueView = {
         ["device", "device"], ["cluster", "cluster"]]),
       age: select("age", [["", "any"], ["1", "last day"], ["7", "last 7 days"], ["30", "last 30 days"]]),
     };
-    const form = h("form", { id: "queue-filters", class: "inline card", "aria-label": "Queue filters" },
-      field("Status", this.f.status)[0], field("Bank", this.f.bank)[0], field("Band", this.f.band)[0],
-      field("Scheme", this.f.scheme)[0], field("Kind", this.f.kind)[0], field("Raised", this.f.age)[0],
-      h("button", { type: "submit", text: "Filter" }));
+    const form = h("form", { id: "queue-filters", class: "inline card", "aria-label": t("Queue filters") },
+      field(t("Status"), this.f.status)[0], field(t("Bank"), this.f.bank)[0], field(t("Band"), this.f.band)[0],
+      field(t("Scheme"), this.f.scheme)[0], field(t("Kind"), this.f.kind)[0], field(t("Raised"), this.f.age)[0],
+      h("button", { type: "submit", text: t("Filter") }));
     form.addEventListener("submit", (ev) => { ev.preventDefault(); this.offset = 0; this.load(); });
     this.table = h("div", { id: "queue-table", class: "card" });
-    section.append(h("h2", { id: "queue-title", tabindex: "-1", text: "Alert queue" }), form);
+    section.append(h("h2", { id: "queue-title", tabindex: "-1", text: t("Alert queue") }), form);
     if (can("cases")) section.append(this.actions());
     section.append(this.table);
   },
 
   actions() {
-    this.caseTitle = h("input", { name: "title", size: 30, maxlength: 200, placeholder: "case title" });
+    this.caseTitle = h("input", { name: "title", size: 30, maxlength: 200, placeholder: t("case title") });
     const open = h("form", { id: "queue-open-case", class: "inline" },
-      field("New case from the selected alerts", this.caseTitle)[0], h("button", { type: "submit", text: "Open case" }));
+      field(t("New case from the selected alerts"), this.caseTitle)[0], h("button", { type: "submit", text: t("Open case") }));
     open.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      if (!this.selected.size) { say("Select one or more alerts first.", true); return; }
+      if (!this.selected.size) { say(t("Select one or more alerts first."), true); return; }
       try {
         const c = await api("/v1/cases", { method: "POST", body: {
           title: this.caseTitle.value.trim() || `Case from ${this.selected.size} alert(s)`,
           alerts: [...this.selected] } });
         this.selected.clear();
-        say(`Opened case ${c.case.id}.`);
+        say(t("Opened case {id}.", { id: c.case.id }));
         window.location.hash = `#/cases/${enc(c.case.id)}`;
       } catch (err) {
         fail(err, "Open case");
@@ -67,14 +68,14 @@ export const queueView = {
     this.dismissId = h("input", { name: "alert", size: 28, readonly: true });
     this.dismissReason = h("input", { name: "reason", size: 34, maxlength: 500, required: true });
     const dismiss = h("form", { id: "queue-dismiss", class: "inline" },
-      field("Dismiss alert", this.dismissId)[0], field("Reason", this.dismissReason)[0],
-      h("button", { type: "submit", class: "danger", text: "Dismiss" }));
+      field(t("Dismiss alert"), this.dismissId)[0], field(t("Reason"), this.dismissReason)[0],
+      h("button", { type: "submit", class: "danger", text: t("Dismiss") }));
     dismiss.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
         await api(`/v1/alerts/${enc(this.dismissId.value)}/dismiss`, { method: "POST",
           body: { reason: this.dismissReason.value.trim() } });
-        say(`Dismissed ${this.dismissId.value}; it stays quiet until its evidence changes.`);
+        say(t("Dismissed {id}; it stays quiet until its evidence changes.", { id: this.dismissId.value }));
         this.dismissId.value = "";
         this.dismissReason.value = "";
         await this.load();
@@ -114,20 +115,20 @@ export const queueView = {
     this.asOf = page.as_of ?? this.asOf;
     this.render(page);
     this.table.dataset.loadMs = String(Math.round(performance.now() - t0));
-    say(`${page.total} alert${page.total === 1 ? "" : "s"}; showing ${page.items.length ? page.offset + 1 : 0}–${page.offset + page.items.length}.`);
+    say(t("{n} alert(s); showing {a}–{b}.", { n: page.total, a: page.items.length ? page.offset + 1 : 0, b: page.offset + page.items.length }));
   },
 
   header() {
     const sortable = new Map(SORTS);
-    const cols = ["", "Priority", "Entity", "Band", "Risk", "Banks", "Money at stake", "Why", "Raised (UTC+5)", "Status", ""];
-    const keyOf = { Priority: "priority", Risk: "risk", "Money at stake": "money", "Raised (UTC+5)": "raised" };
+    const cols = ["", "Priority", "Entity", "Band", "Risk", "Banks", "Money at stake", "Why", "Raised", "Status", ""];
+    const keyOf = { Priority: "priority", Risk: "risk", "Money at stake": "money", Raised: "raised" };
     return h("tr", {}, cols.map((label) => {
       const key = keyOf[label];
-      if (!key || !sortable.has(key)) return h("th", { scope: "col", text: label });
+      if (!key || !sortable.has(key)) return h("th", { scope: "col", text: label ? t(label) : "" });
       const active = this.sort === key;
       const arrow = active ? (this.order === "desc" ? " ↓" : " ↑") : "";
       return h("th", { scope: "col", "aria-sort": active ? (this.order === "desc" ? "descending" : "ascending") : "none" },
-        h("button", { type: "button", class: "link", "data-sort": key, text: `${label}${arrow}`, onclick: () => {
+        h("button", { type: "button", class: "link", "data-sort": key, text: `${t(label)}${arrow}`, onclick: () => {
           this.order = active && this.order === "desc" ? "asc" : "desc";
           this.sort = key;
           this.offset = 0;
@@ -145,28 +146,29 @@ export const queueView = {
       : h("a", { href: `#/search/${a.entity_kind}/${enc(a.entity_id)}`, class: "mono", title: a.entity_id,
         text: `${a.entity_kind} ${shortId(a.entity_id)}` });
     const act = a.status === "open" && can("cases")
-      ? h("button", { type: "button", class: "quiet", text: "Dismiss…", "aria-label": `Dismiss alert ${a.id}`,
+      ? h("button", { type: "button", class: "quiet", text: t("Dismiss…"), "aria-label": `Dismiss alert ${a.id}`,
         onclick: () => { this.dismissId.value = a.id; this.dismissReason.focus(); } })
-      : (a.case_id ? h("a", { href: `#/cases/${enc(a.case_id)}`, text: "case" }) : "");
+      : (a.case_id ? h("a", { href: `#/cases/${enc(a.case_id)}`, text: t("case") }) : "");
     return h("tr", { "data-alert": a.id, class: a.current === false ? "muted" : null },
       h("td", {}, pick), h("td", { class: "num", text: score(a.priority, 1) }), h("td", {}, entity),
-      h("td", { text: a.band || "—" }), h("td", { class: "num", text: score(a.risk ?? a.gnn_score, 2) }),
+      h("td", { text: a.band ? band(a.band) : "—" }), h("td", { class: "num", text: score(a.risk ?? a.gnn_score, 2) }),
       h("td", { text: (a.banks || []).join(", ") || "—" }), h("td", { class: "num", text: kzt(a.money_kzt) }),
-      h("td", { text: (a.reasons || []).join("; ") }), h("td", { text: when(a.raised_ts) }),
+      h("td", { text: (a.reasons || []).join("; ") }), h("td", {}, timeEl(a.raised_ts)),
       h("td", { text: a.status.replace("_", " ") }), h("td", {}, act));
   },
 
   render(page) {
-    const prev = h("button", { type: "button", class: "quiet", text: "← Previous", disabled: page.offset === 0,
+    const prev = h("button", { type: "button", class: "quiet", text: t("← Previous"), disabled: page.offset === 0,
       onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } });
-    const next = h("button", { type: "button", class: "quiet", text: "Next →", disabled: page.offset + page.items.length >= page.total,
+    const next = h("button", { type: "button", class: "quiet", text: t("Next →"), disabled: page.offset + page.items.length >= page.total,
       onclick: () => { this.offset += PAGE; this.load(); } });
     const body = page.items.map((a) => this.row(a));
     fill(this.table,
-      h("h3", { id: "queue-count", text: `${page.total} alert${page.total === 1 ? "" : "s"}${page.as_of ? ` · last run ${when(page.as_of)} (UTC+5)` : ""}` }),
+      h("h3", { id: "queue-count" }, t(page.total === 1 ? "{n} alert" : "{n} alerts", { n: page.total }),
+        page.as_of ? [` · ${t("last run")} `, timeEl(page.as_of)] : null),
       page.items.length
         ? h("div", { class: "table-wrap" }, h("table", { id: "queue-list" }, h("thead", {}, this.header()), h("tbody", {}, body)))
-        : h("p", { class: "muted", text: "No alerts match." }),
+        : h("p", { class: "muted", text: t("No alerts match.") }),
       h("div", { class: "inline pager" }, prev, next));
   },
 };

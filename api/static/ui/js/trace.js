@@ -1,8 +1,9 @@
 // Incident trace: where the victim's money went, hop by hop, and who holds it now.
 import { api, enc } from "./api.js";
 import { fill, fail, field, h, say, table } from "./dom.js";
-import { kzt, shortId, when } from "./format.js";
+import { kzt, shortId, when, timeEl } from "./format.js";
 import { GraphView, legend } from "./graph.js";
+import { t as tr } from "./i18n.js";
 
 const mono = (id) => h("span", { class: "mono", title: id, text: shortId(id) });
 
@@ -42,14 +43,14 @@ export const traceView = {
   init(section) {
     this.input = h("input", { name: "incident", required: true, autocomplete: "off", size: 28 });
     const form = h("form", { id: "trace-form", class: "inline card" },
-      field("Incident id", this.input, "as reported, e.g. HALYK-2026-000123")[0],
-      h("button", { type: "submit", text: "Trace" }));
+      field(tr("Incident id"), this.input, tr("as reported, e.g. HALYK-2026-000123"))[0],
+      h("button", { type: "submit", text: tr("Trace") }));
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       window.location.hash = `#/trace/${enc(this.input.value)}`;
     });
     this.out = h("div", { id: "trace-result", hidden: true });
-    section.append(h("h2", { id: "trace-title", tabindex: "-1", text: "Incident trace" }), form, this.out);
+    section.append(h("h2", { id: "trace-title", tabindex: "-1", text: tr("Incident trace") }), form, this.out);
   },
 
   async show(args) {
@@ -57,7 +58,7 @@ export const traceView = {
     if (!raw) return;
     const id = decodeURIComponent(raw);
     this.input.value = id;
-    say(`Tracing ${id}…`);
+    say(tr("Tracing {id}…", { id }));
     let t;
     try {
       t = await api(`/v1/incidents/${enc(id)}/trace`);
@@ -72,41 +73,43 @@ export const traceView = {
   async render(t) {
     const tot = t.totals;
     const canvas = h("div", { id: "trace-graph", class: "graph small", role: "img",
-      "aria-label": "Money flow from the victim, hop by hop; the tables below hold the same" });
+      "aria-label": tr("Money flow from the victim, hop by hop; the tables below hold the same") });
     const hopCols = [
-      { label: "Time", render: (e) => when(e.ts) }, { label: "From", render: (e) => (e.src ? mono(e.src) : OTHER) },
-      { label: "To", render: (e) => (e.dst ? mono(e.dst) : OTHER) }, { label: "Transfer", num: true, render: (e) => kzt(e.amount_kzt) },
-      { label: "Victim's money", num: true, render: (e) => kzt(e.traced_kzt) },
-      { label: "Channel", render: (e) => `${e.channel || "—"}${e.cash_out ? " (cash-out)" : ""}${e.interbank ? ", interbank" : ""}` },
+      { label: tr("Time"), render: (e) => timeEl(e.ts) }, { label: tr("From"), render: (e) => (e.src ? mono(e.src) : OTHER) },
+      { label: tr("To"), render: (e) => (e.dst ? mono(e.dst) : OTHER) }, { label: tr("Transfer"), num: true, render: (e) => kzt(e.amount_kzt) },
+      { label: tr("Victim's money"), num: true, render: (e) => kzt(e.traced_kzt) },
+      { label: tr("Channel"), render: (e) => `${e.channel || "—"}${e.cash_out ? " (cash-out)" : ""}${e.interbank ? ", interbank" : ""}` },
     ];
     const holderCols = [
-      { label: "Account", render: (x) => (x.account ? h("button", { type: "button", class: "link mono", text: shortId(x.account), title: x.account,
+      { label: tr("Account"), render: (x) => (x.account ? h("button", { type: "button", class: "link mono", text: shortId(x.account), title: x.account,
         onclick: () => { window.location.hash = `#/search/account/${enc(x.account)}`; } }) : OTHER) },
-      { label: "Bank", key: "bank" }, { label: "Holds", num: true, render: (x) => kzt(x.held_kzt) },
-      { label: "Since", render: (x) => when(x.since_ts) }, { label: "Hop", key: "hop", num: true },
+      { label: tr("Bank"), key: "bank" }, { label: tr("Holds"), num: true, render: (x) => kzt(x.held_kzt) },
+      { label: tr("Since"), render: (x) => timeEl(x.since_ts) }, { label: tr("Hop"), key: "hop", num: true },
       { label: "", render: (x) => (x.frontier ? "at the hop limit: may have moved on" : "") },
     ];
     fill(this.out, 
       h("div", { class: "card" },
-        h("h3", { text: `Incident ${t.incident}` }),
+        h("h3", { text: tr("Incident {id}", { id: t.incident }) }),
         h("dl", { id: "trace-totals", class: "facts" },
           [["Victim", t.victim || "—"], ["Reported", kzt(tot.reported_kzt)], ["Traced from", kzt(tot.start_kzt)],
             ["Still held", kzt(tot.held_kzt)], ["Cashed out", kzt(tot.cashed_out_kzt)],
-            ["Window", `${Math.round(t.window_s / 86400)} days, up to ${t.max_hops} hops${t.truncated ? " (cut at the edge limit)" : ""}`]]
-            .map(([k, v]) => [h("dt", { text: k }), h("dd", { class: k === "Victim" ? "mono" : null, text: v })]))),
-      h("div", { class: "card" }, h("h3", { text: "Money flow" }), canvas, legend()),
-      h("div", { class: "card" }, h("h3", { text: `Who holds it now (${t.holders.length})` }),
-        t.holders.length ? table(holderCols, t.holders) : h("p", { class: "muted", text: "Nobody: all of it left the system." })),
-      h("div", { class: "card", id: "trace-hops" }, h("h3", { text: "Hop by hop" }),
+            ["Window", tr("{days} days, up to {hops} hops", { days: Math.round(t.window_s / 86400), hops: t.max_hops })
+              + (t.truncated ? ` ${tr("(cut at the limit)")}` : "")]]
+            .map(([k, v]) => [h("dt", { text: tr(k) }), h("dd", { class: k === "Victim" ? "mono" : null, text: v })]))),
+      h("div", { class: "card" }, h("h3", { text: tr("Money flow") }), canvas, legend()),
+      h("div", { class: "card" }, h("h3", { text: tr("Who holds it now ({n})", { n: t.holders.length }) }),
+        t.holders.length ? table(holderCols, t.holders) : h("p", { class: "muted", text: tr("Nobody: all of it left the system.") })),
+      h("div", { class: "card", id: "trace-hops" }, h("h3", { text: tr("Hop by hop") }),
         t.hops.length ? t.hops.map((hop) => h("section", {}, h("h4", { text: `Hop ${hop.hop}: ${kzt(hop.traced_kzt)} of the victim's money` }),
-          table(hopCols, hop.edges))) : h("p", { class: "muted", text: "No onward transfers found in the window." })),
-      t.cash_outs.length ? h("div", { class: "card" }, h("h3", { text: "Cash-outs" }),
-        table([{ label: "Account", render: (x) => (x.account ? mono(x.account) : OTHER) }, { label: "Time", render: (x) => when(x.ts) },
-          { label: "Amount", num: true, render: (x) => kzt(x.kzt) }], t.cash_outs)) : null);
+          table(hopCols, hop.edges))) : h("p", { class: "muted", text: tr("No onward transfers found in the window.") })),
+      t.cash_outs.length ? h("div", { class: "card" }, h("h3", { text: tr("Cash-outs") }),
+        table([{ label: tr("Account"), render: (x) => (x.account ? mono(x.account) : OTHER) }, { label: tr("Time"), render: (x) => timeEl(x.ts) },
+          { label: tr("Amount"), num: true, render: (x) => kzt(x.kzt) }], t.cash_outs)) : null);
     this.out.hidden = false;
     say(`Trace of ${t.incident}: ${t.hops.length} hop(s), ${t.holders.length} holder(s), ${kzt(tot.held_kzt)} still held.`);
     try {
-      const view = new GraphView(canvas);
+      // A money trail is drawn whole: folding could hide a current holder.
+      const view = new GraphView(canvas, { fold: false });
       const roots = t.victim ? [t.victim] : t.start.map((x) => x.account);
       await view.set(traceGraph(t), { start: t.victim, layout: { name: "breadthfirst", directed: true, animate: false,
         roots: roots.map((r) => `#${CSS.escape(r)}`).join(", "), spacingFactor: 1.1, padding: 20 } });
