@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from gnn.models import HOMOGENEOUS_MODELS, ResidualGNN, build_model
+from bench.models import HOMOGENEOUS_MODELS, ResidualGNN, build_model
 from gnn.training import TrainConfig, evaluate, fit
 
 log = logging.getLogger("bench.tolokers")

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 import pytest
 import torch
 
+from bench.models import HOMOGENEOUS_MODELS, SparseGraph, build_model
 from gnn.metrics import roc_auc
-from gnn.models import HOMOGENEOUS_MODELS, SparseGraph, UnknownModelError, build_model
+from gnn.models import UnknownModelError
 from gnn.training import TrainConfig, evaluate, fit
 
 

@@ -28,8 +28,8 @@ import math
 import torch
 from torch import Tensor, nn
 
+from bench.models.sparse_graph import SparseGraph
 from gnn.models.errors import UnknownModelError
-from gnn.models.sparse_graph import SparseGraph
 
 HOMOGENEOUS_MODELS: tuple[str, ...] = (
     "resnet", "gcn", "gcn_sep", "sage", "gat", "gat_sep", "gt", "gt_sep",
