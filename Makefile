@@ -28,7 +28,7 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy fraudgraph graph_loader cypher gnn api casework bench cli
+	$(BIN)/mypy fraudgraph generator graph_loader cypher gnn api casework bench cli
 
 test: setup lint browser
 	$(TEST_ENV) $(BIN)/fraudgraph neo4j start

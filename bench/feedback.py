@@ -55,6 +55,7 @@ from cypher.graph_schema import apply_schema, reset_data
 from fraudgraph.db import open_driver
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import load_settings
+from generator.world import generate_world
 from gnn.errors import LabelError
 from gnn.export import export_snapshot
 from gnn.fit import GnnConfig
@@ -63,7 +64,6 @@ from gnn.pipeline import TrainOptions, score_snapshot, train_pipeline
 from gnn.snapshot import EdgeSet
 from gnn.timed import TimedSnapshot, as_of
 from gnn.truth import load_account_truth
-from graph_loader.generate.world import generate_world
 from graph_loader.load import load_directory
 
 log = logging.getLogger("bench.feedback")

@@ -28,7 +28,7 @@ def generate(
     minimal: Annotated[bool, typer.Option(help="accounts, transfers, list entries only")] = False,
 ) -> None:
     """Generate a deterministic synthetic AFC world with ground truth in OUT/truth."""
-    from graph_loader.generate.world import generate_world
+    from generator.world import generate_world
 
     manifest = generate_world(out, accounts=accounts, seed=seed, fmt=fmt, minimal=minimal)
     typer.echo(json.dumps(manifest.get("feeds", manifest), indent=2))

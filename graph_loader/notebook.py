@@ -144,7 +144,7 @@ def prepare_world(settings: Settings, accounts: int = 3000, seed: int = 7, *,
     graph does not hold it yet; return the handles. The caller closes ``driver``."""
     from cypher.graph_schema import apply_schema, reset_data
     from fraudgraph.neo4j_server import Neo4jServer
-    from graph_loader.generate.world import generate_world
+    from generator.world import generate_world
     from graph_loader.load import load_directory
 
     if settings.managed:

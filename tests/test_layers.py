@@ -9,7 +9,7 @@ from pathlib import Path
 from fraudgraph.settings import REPO_ROOT
 
 # Lowest first; a room may import only rooms earlier in this list.
-LAYERS = ["fraudgraph", "cypher", "graph_loader", "gnn", "casework", "api", "cli"]
+LAYERS = ["fraudgraph", "generator", "cypher", "graph_loader", "gnn", "casework", "api", "cli"]
 # `python -m fraudgraph` is a launcher alias of the console script (fraudgraph/__main__.py).
 ALLOWED = {("fraudgraph/__main__.py", "cli")}
 

@@ -16,8 +16,8 @@ from neo4j import Driver
 
 from cypher.graph_schema import apply_schema, reset_data
 from fraudgraph.settings import REPO_ROOT, Settings
+from generator.world import generate_world
 from graph_loader.checksum import graph_checksum
-from graph_loader.generate.world import generate_world
 from tests.conftest import TEST_KEY
 
 

@@ -17,11 +17,11 @@ from api.keys import create_key
 from cypher.detect import detect
 from cypher.graph_schema import reset_data
 from fraudgraph.pseudonym import Pseudonymiser
+from generator.world import generate_world
 from gnn.cluster_run import build_clusters
 from gnn.cluster_store import write_clusters
 from gnn.export import export_snapshot
 from gnn.risk_engine import PropagationEngine
-from graph_loader.generate.world import generate_world
 from graph_loader.load import load_directory
 
 log = logging.getLogger(__name__)

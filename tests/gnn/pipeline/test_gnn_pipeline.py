@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from cli import models as cli
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
+from generator.world import generate_world
 from gnn.export import export_snapshot
 from gnn.fit import GnnConfig
 from gnn.pipeline import TrainOptions, score_snapshot, train_pipeline, write_scores
 from gnn.registry import latest, read_manifest
-from graph_loader.generate.world import generate_world
 from graph_loader.load import load_directory
 from tests.conftest import TEST_KEY
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph_loader.generate import identifiers as ids
-from graph_loader.generate.config import (
+from generator import identifiers as ids
+from generator.config import (
     DAY_S,
     HOUR_S,
     OPERATORS,
@@ -28,8 +28,8 @@ from graph_loader.generate.config import (
     WorldSpec,
     rng_for,
 )
-from graph_loader.generate.plan import SchemePlan, fraud_totals, reserve_telecom
-from graph_loader.generate.population import NO_TIME, Population
+from generator.plan import SchemePlan, fraud_totals, reserve_telecom
+from generator.population import NO_TIME, Population
 
 # First two octets of home broadband ranges and of each operator's mobile (CGNAT) pool.
 HOME_NETS = np.array(

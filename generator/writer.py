@@ -16,9 +16,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from graph_loader.generate.config import TZ_OFFSET_S
-from graph_loader.generate.errors import GenerateError
-from graph_loader.generate.population import NO_TIME
+from generator.config import TZ_OFFSET_S
+from generator.errors import GenerateError
+from generator.population import NO_TIME
 
 Column = tuple[str, str]  # (name, type): str, ts, amount, bool, int; a trailing ? = nullable
 

@@ -22,11 +22,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph_loader.generate import buffers as B
-from graph_loader.generate.config import SCHEME_TYPES
-from graph_loader.generate.plan import SchemePlan
-from graph_loader.generate.population import Population
-from graph_loader.generate.tables import Batch, Strings, names
+from generator import buffers as B
+from generator.config import SCHEME_TYPES
+from generator.plan import SchemePlan
+from generator.population import Population
+from generator.tables import Batch, Strings, names
 
 
 def victim_labels(victims: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

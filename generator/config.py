@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 
-from graph_loader.generate.errors import GenerateError
+from generator.errors import GenerateError
 
 KZ_TZ = timezone(timedelta(hours=5))
 TZ_OFFSET_S = 5 * 3600

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from graph_loader.generate import buffers as B
-from graph_loader.generate.config import CH_APP, CH_QR, CH_USSD, CH_WEB, DAY_S, HOUR_S, MINUTE_S
-from graph_loader.generate.mules import SchemeCtx, by_time_slots, first_distinct
-from graph_loader.generate.population import NO_TIME
-from graph_loader.generate.sampling import choice_idx, growing_arrivals, to_daytime
+from generator import buffers as B
+from generator.config import CH_APP, CH_QR, CH_USSD, CH_WEB, DAY_S, HOUR_S, MINUTE_S
+from generator.mules import SchemeCtx, by_time_slots, first_distinct
+from generator.population import NO_TIME
+from generator.sampling import choice_idx, growing_arrivals, to_daytime
 
 
 def _arrivals(ctx: SchemeCtx, n: int) -> np.ndarray:

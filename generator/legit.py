@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph_loader.generate import buffers as B
-from graph_loader.generate.config import (
+from generator import buffers as B
+from generator.config import (
     CH_APP,
     CH_ATM,
     CH_BRANCH,
@@ -27,8 +27,8 @@ from graph_loader.generate.config import (
     rng_for,
     weekday,
 )
-from graph_loader.generate.population import Population
-from graph_loader.generate.sampling import (
+from generator.population import Population
+from generator.sampling import (
     cdf_of,
     choice_idx,
     lognormal_cents,

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from graph_loader.generate import buffers as B
-from graph_loader.generate import legit, legit_activity, reporting, tables, truth
-from graph_loader.generate.config import (
+from generator import buffers as B
+from generator import legit, legit_activity, reporting, tables, truth
+from generator.config import (
     DAY_S,
     DEFAULT_DAYS,
     DEFAULT_START,
@@ -31,20 +31,20 @@ from graph_loader.generate.config import (
     WorldSpec,
     rng_for,
 )
-from graph_loader.generate.errors import GenerateError
-from graph_loader.generate.mules import FraudOut, PersonPool, SchemeCtx
-from graph_loader.generate.plan import SchemePlan, fraud_totals, plan_schemes
-from graph_loader.generate.population import Population, build_population
-from graph_loader.generate.profile import WorldProfile, draw_profile
-from graph_loader.generate.schemes import run_scheme
-from graph_loader.generate.telecom import (
+from generator.errors import GenerateError
+from generator.mules import FraudOut, PersonPool, SchemeCtx
+from generator.plan import SchemePlan, fraud_totals, plan_schemes
+from generator.population import Population, build_population
+from generator.profile import WorldProfile, draw_profile
+from generator.schemes import run_scheme
+from generator.telecom import (
     Telecom,
     build_telecom,
     finalise,
     person_first_opened,
     settle_devices,
 )
-from graph_loader.generate.writer import FEEDS, MINIMAL_FEEDS, TRUTH, FeedWriter
+from generator.writer import FEEDS, MINIMAL_FEEDS, TRUTH, FeedWriter
 
 log = logging.getLogger(__name__)
 CHUNK = 200_000

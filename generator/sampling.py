@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graph_loader.generate.config import DAY_S, HOUR_S, HOUR_WEIGHTS
+from generator.config import DAY_S, HOUR_S, HOUR_WEIGHTS
 
 _HOUR_CDF = np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum()
 _WORK_HOURS = np.where((np.arange(24) >= 9) & (np.arange(24) < 18), 1.0, 0.0)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from graph_loader.generate import buffers as B
-from graph_loader.generate import identifiers as ids
-from graph_loader.generate.config import DAY_S, HOUR_S, MINUTE_S, WorldSpec, rng_for, weekday
-from graph_loader.generate.population import Population
-from graph_loader.generate.sampling import cdf_of, sample_cdf, seconds_in_day
-from graph_loader.generate.telecom import Telecom, mobile_ip
+from generator import buffers as B
+from generator import identifiers as ids
+from generator.config import DAY_S, HOUR_S, MINUTE_S, WorldSpec, rng_for, weekday
+from generator.population import Population
+from generator.sampling import cdf_of, sample_cdf, seconds_in_day
+from generator.telecom import Telecom, mobile_ip
 
 LOGIN_RATE = 0.033  # sessions per activity unit per day
 CALL_RATE = 0.011  # calls per person per day

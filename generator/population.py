@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph_loader.generate import identifiers as ids
-from graph_loader.generate.config import (
+from generator import identifiers as ids
+from generator.config import (
     BANK_SHARE,
     DAY_S,
     KIND_BUSINESS,
@@ -26,9 +26,9 @@ from graph_loader.generate.config import (
     WorldSpec,
     rng_for,
 )
-from graph_loader.generate.errors import GenerateError
-from graph_loader.generate.plan import SchemePlan, fraud_totals, reserve_accounts
-from graph_loader.generate.sampling import zipf_weights
+from generator.errors import GenerateError
+from generator.plan import SchemePlan, fraud_totals, reserve_accounts
+from generator.sampling import zipf_weights
 
 BUS_EMPLOYER, BUS_MERCHANT, BUS_UTILITY, BUS_PENSION, BUS_CASH = range(5)
 N_UTILITIES = 8

@@ -20,19 +20,19 @@ import pytest
 from neo4j import Driver
 
 from fraudgraph.pseudonym import Pseudonymiser
-from graph_loader import fields as F
-from graph_loader.generate import GenerateError, generate_world
-from graph_loader.generate import identifiers as ids
-from graph_loader.generate.config import DAY_S, TZ_OFFSET_S, WorldSpec
-from graph_loader.generate.plan import plan_schemes
-from graph_loader.generate.profile import (
+from generator import GenerateError, generate_world
+from generator import identifiers as ids
+from generator.config import DAY_S, TZ_OFFSET_S, WorldSpec
+from generator.plan import plan_schemes
+from generator.profile import (
     BASE_PROFILE,
     GRANULARITIES,
     MAX_CENTS,
     WorldProfile,
     draw_profile,
 )
-from graph_loader.generate.writer import FEEDS, MINIMAL_FEEDS
+from generator.writer import FEEDS, MINIMAL_FEEDS
+from graph_loader import fields as F
 from graph_loader.load import load_directory
 
 SMALL = 2_000  # the smallest world: enough for determinism and format checks

@@ -8,9 +8,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph_loader.generate import buffers as B
-from graph_loader.generate import identifiers as ids
-from graph_loader.generate.config import (
+from generator import buffers as B
+from generator import identifiers as ids
+from generator.config import (
     BANK_CODES,
     CHANNELS,
     KINDS,
@@ -20,9 +20,9 @@ from graph_loader.generate.config import (
     SIM_EVENTS,
     WorldSpec,
 )
-from graph_loader.generate.population import Population
-from graph_loader.generate.reporting import REASONS, SOURCES
-from graph_loader.generate.telecom import Telecom
+from generator.population import Population
+from generator.reporting import REASONS, SOURCES
+from generator.telecom import Telecom
 
 Batch = dict[str, Any]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from graph_loader.generate import buffers as B
-from graph_loader.generate.config import (
+from generator import buffers as B
+from generator.config import (
     BANK_CODES,
     DAY_S,
     HOUR_S,
@@ -23,9 +23,9 @@ from graph_loader.generate.config import (
     WorldSpec,
     rng_for,
 )
-from graph_loader.generate.plan import SchemePlan
-from graph_loader.generate.population import NO_TIME, Population
-from graph_loader.generate.telecom import Telecom
+from generator.plan import SchemePlan
+from generator.population import NO_TIME, Population
+from generator.telecom import Telecom
 
 REPORT_P = {
     "phone_fraud": 0.55,

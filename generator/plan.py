@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph_loader.generate.config import DAY_S, SCHEME_TYPES, WorldSpec, rng_for
-from graph_loader.generate.profile import WorldProfile, unreported_schemes
+from generator.config import DAY_S, SCHEME_TYPES, WorldSpec, rng_for
+from generator.profile import WorldProfile, unreported_schemes
 
 # Schemes per 100k accounts, and the typical victims (payers for gambling/drugs) of one.
 SCHEMES_PER_100K = {

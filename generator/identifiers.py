@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph_loader.generate.config import BANKS, PHONE_PREFIXES, PLATFORMS
+from generator.config import BANKS, PHONE_PREFIXES, PLATFORMS
 
 _ZERO = ord("0")
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)

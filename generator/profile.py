@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from graph_loader.generate.config import DAY_S, HOUR_S, MINUTE_S, TZ_OFFSET_S, rng_for
-from graph_loader.generate.errors import GenerateError
+from generator.config import DAY_S, HOUR_S, MINUTE_S, TZ_OFFSET_S, rng_for
+from generator.errors import GenerateError
 
 GRANULARITIES: dict[str, int] = {"second": 1, "minute": MINUTE_S, "hour": HOUR_S, "day": DAY_S}
 _GRANULARITY_P = (0.4, 0.25, 0.15, 0.2)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from graph_loader.generate import buffers as B
-from graph_loader.generate.config import (
+from generator import buffers as B
+from generator.config import (
     CH_APP,
     CH_ATM,
     DAY_S,
@@ -19,10 +19,10 @@ from graph_loader.generate.config import (
     SIM_SWAP,
     WorldSpec,
 )
-from graph_loader.generate.plan import ROLES, SchemePlan
-from graph_loader.generate.population import NO_TIME, Population, distinct_banks
-from graph_loader.generate.sampling import rotating_slots
-from graph_loader.generate.telecom import Telecom, proxy_ips
+from generator.plan import ROLES, SchemePlan
+from generator.population import NO_TIME, Population, distinct_banks
+from generator.sampling import rotating_slots
+from generator.telecom import Telecom, proxy_ips
 
 
 class PersonPool:
