@@ -209,6 +209,11 @@ def replay(snap: TimedSnapshot, fraud: np.ndarray, args: Any, models: Path) -> d
     retrain_days = [d for d in range(1, args.days) if d % args.retrain_every == 0]
     for arm in arms:
         train(arm, snap, start, args, models)
+        if arm.model is None:
+            # Nothing to score the first day with: say so rather than fail on day 0.
+            raise SystemExit(f"feedback replay: too few labels before the replay's first day "
+                             f"({arm.trains[-1].get('skipped')}); replay fewer --days or "
+                             f"generate a longer world (--world-days) or another --seed")
         for day in range(args.days):
             cutoff = start + day * DAY
             if day in retrain_days:

@@ -34,7 +34,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
 from cypher.calibration import calibrate
 from cypher.detect import DAY_S, resolve_as_of, whole_window
 from cypher.errors import QueryFailedError
-from cypher.evaluate import build_truth, evaluate, read_scheme_spans, read_truth
+from cypher.evaluate import build_truth, evaluate
 from cypher.evaluate_run import held_accounts
 from cypher.heuristics import load_heuristics, parse_overrides, resolve_params, run_heuristic
 from cypher.params import parse_ts
@@ -42,6 +42,7 @@ from cypher.profiling import summarise
 from fraudgraph.db import open_driver
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import load_settings
+from generator.truth_reader import read_scheme_spans, read_truth
 
 log = logging.getLogger("bench.heuristics")
 TARGET_S = 120.0

@@ -1,7 +1,7 @@
 """Precision and recall of heuristics against a generated world's truth (pure functions).
 
-Truth (docs/feeds.md): DIR/truth/entities.csv with raw ids; they are pseudonymised with
-the deployment key so that they match graph ids. An entity counts for recall when it is
+Truth (docs/feeds.md): DIR/truth/entities.csv, read by `generator.truth_reader` (the one
+reader of the format). An entity counts for recall when it is
 fraud and active by `as_of` (and, when schemes.csv gives scheme spans, its scheme overlaps
 the look-back window: a heuristic cannot see a scheme that ended before the window).
 Precision counts every flagged entity that is fraud at all.
@@ -9,78 +9,14 @@ Precision counts every flagged entity that is fraud at all.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from cypher.errors import CypherError
-from cypher.params import parse_ts
-from fraudgraph.pseudonym import Pseudonymiser
+from generator.truth_reader import TruthRow
 
 PRECISION_FLOOR = 0.3
 Key = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class TruthRow:
-    kind: str
-    id: str
-    is_fraud: bool
-    role: str
-    scheme_id: str
-    scheme_type: str
-    active_from: int | None
-    known_at: int | None
-
-
-def _ts(text: str | None) -> int | None:
-    s = (text or "").strip()
-    return parse_ts(s) if s else None
-
-
-def _bool(text: str | None) -> bool:
-    return (text or "").strip().lower() in ("1", "true", "yes", "t", "y")
-
-
-def parse_truth_row(row: Mapping[str, str], pseudo: Pseudonymiser) -> TruthRow:
-    kind = (row.get("entity_kind") or "").strip()
-    raw = (row.get("entity_id") or "").strip()
-    if not kind or not raw:
-        raise CypherError(f"truth row without entity_kind/entity_id: {dict(row)}")
-    return TruthRow(kind=kind, id=pseudo.resolve(kind, raw) if kind != "other" else raw,
-                    is_fraud=_bool(row.get("is_fraud")), role=(row.get("role") or "").strip(),
-                    scheme_id=(row.get("scheme_id") or "").strip(),
-                    scheme_type=(row.get("scheme_type") or "").strip(),
-                    active_from=_ts(row.get("active_from")), known_at=_ts(row.get("known_at")))
-
-
-def truth_file(path: Path, name: str) -> Path:
-    return path / name if path.is_dir() else path.parent / name
-
-
-def read_truth(path: Path, pseudo: Pseudonymiser) -> list[TruthRow]:
-    """entities.csv of a truth directory (or the file itself)."""
-    f = truth_file(path, "entities.csv") if path.is_dir() else path
-    if not f.exists():
-        raise CypherError(f"{f}: no truth entities file")
-    with open(f, newline="", encoding="utf-8") as fh:
-        return [parse_truth_row(r, pseudo) for r in csv.DictReader(fh)]
-
-
-def read_scheme_spans(path: Path) -> dict[str, tuple[int, int]]:
-    """scheme_id -> (start, end) from schemes.csv next to entities.csv; {} if absent."""
-    f = truth_file(path, "schemes.csv")
-    if not f.exists():
-        return {}
-    out: dict[str, tuple[int, int]] = {}
-    with open(f, newline="", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            start, end = _ts(r.get("start_at")), _ts(r.get("end_at"))
-            if r.get("scheme_id") and start is not None:
-                out[r["scheme_id"]] = (start, end if end is not None else start)
-    return out
 
 
 @dataclass

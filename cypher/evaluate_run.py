@@ -10,10 +10,11 @@ from neo4j import Driver, RoutingControl
 
 from cypher import statement
 from cypher.errors import CypherError
-from cypher.evaluate import build_truth, evaluate, read_scheme_spans, read_truth
+from cypher.evaluate import build_truth, evaluate
 from cypher.heuristics import load_heuristics
 from cypher.signals import latest_run_id, run_signals
 from fraudgraph.pseudonym import Pseudonymiser
+from generator.truth_reader import read_scheme_spans, read_truth
 
 
 def run_info(driver: Driver, database: str, run_id: str) -> dict[str, Any]:

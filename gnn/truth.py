@@ -1,19 +1,16 @@
-"""Ground truth of generated worlds (``DIR/truth/entities.csv``), aligned with a snapshot.
-
-Truth files hold raw identifiers; the graph holds pseudonyms. Each account id is
-pseudonymised with the same key as the loader before it is matched.
-"""
+"""Ground truth of generated worlds aligned with a snapshot: per snapshot account, the
+truth that `generator.truth_reader` (the one reader of the format) gives for it."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
 from fraudgraph.pseudonym import Pseudonymiser
+from generator.errors import TruthError
+from generator.truth_reader import read_truth
 from gnn.errors import GnnError
 
 
@@ -28,40 +25,34 @@ class AccountTruth:
     matched: int  # truth account rows found in the snapshot
 
 
-def _ts(text: str) -> float:
-    return datetime.fromisoformat(text).timestamp() if text else float("nan")
+def _seconds(ts: int | None) -> float:
+    return float("nan") if ts is None else float(ts)
 
 
 def load_account_truth(truth_dir: Path, pseudo: Pseudonymiser, account_ids: list[str]
                        ) -> AccountTruth:
-    path = truth_dir / "entities.csv"
-    if not path.exists():
-        raise GnnError(f"{path} not found (is this the truth/ directory of a generated world?)")
+    """The truth's account rows on the snapshot's accounts (an account in several schemes
+    takes its last row, as the file lists them)."""
+    try:
+        rows = read_truth(truth_dir, pseudo)
+    except TruthError as e:
+        raise GnnError(str(e)) from e
     index = {k: i for i, k in enumerate(account_ids)}
     n = len(account_ids)
     out = AccountTruth(np.zeros(n, dtype=bool), np.full(n, "", dtype=object),
                        np.full(n, "", dtype=object), np.full(n, "", dtype=object),
                        np.full(n, np.nan), np.full(n, np.nan), 0)
-    with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["entity_kind"] != "account":
-                continue
-            i = index.get(pseudo("account", row["entity_id"]))
-            if i is None:
-                continue
-            out.matched += 1
-            out.is_fraud[i] = row["is_fraud"].strip().lower() in ("1", "true")
-            out.role[i] = row.get("role", "")
-            out.scheme_id[i] = row.get("scheme_id", "") or ""
-            out.scheme_type[i] = row.get("scheme_type", "") or ""
-            out.active_from[i] = _ts(row.get("active_from", ""))
-            out.known_at[i] = _ts(row.get("known_at", ""))
+    for row in rows:
+        if row.kind != "account":
+            continue
+        i = index.get(row.id)
+        if i is None:
+            continue
+        out.matched += 1
+        out.is_fraud[i] = row.is_fraud
+        out.role[i] = row.role
+        out.scheme_id[i] = row.scheme_id
+        out.scheme_type[i] = row.scheme_type
+        out.active_from[i] = _seconds(row.active_from)
+        out.known_at[i] = _seconds(row.known_at)
     return out
-
-
-def scheme_types(truth_dir: Path) -> dict[str, str]:
-    path = truth_dir / "schemes.csv"
-    if not path.exists():
-        return {}
-    with open(path, newline="", encoding="utf-8") as fh:
-        return {r["scheme_id"]: r["scheme_type"] for r in csv.DictReader(fh)}

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cypher.evaluate import TruthRow, build_truth, evaluate, read_scheme_spans, read_truth
+from cypher.evaluate import build_truth, evaluate
 from fraudgraph.pseudonym import Pseudonymiser
+from generator.truth_reader import TruthRow, read_scheme_spans, read_truth
 
 AS_OF = 1_000_000
 
