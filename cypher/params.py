@@ -15,10 +15,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from cypher.errors import CatalogError, ParameterError
+from fraudgraph.timestamps import epoch_seconds
 
 TYPES = ("int", "float", "bool", "str", "id", "ts", "list[str]", "list[id]")
 MAX_ID_LEN = 200
@@ -192,13 +192,7 @@ def parse_text(spec: ParamSpec, text: str) -> Any:
 
 def parse_ts(text: str) -> int:
     """Epoch seconds from an integer or an ISO-8601 timestamp with a zone."""
-    s = text.strip()
-    if re.fullmatch(r"-?\d+", s):
-        return int(s)
-    dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
-    if dt.tzinfo is None:
-        raise ValueError(f"timestamp {text!r} has no zone")
-    return int(dt.timestamp())
+    return epoch_seconds(text)
 
 
 @dataclass

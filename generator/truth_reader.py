@@ -10,13 +10,12 @@ true for 1 / true / yes / t / y, whatever the case.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from fraudgraph.pseudonym import Pseudonymiser
+from fraudgraph.timestamps import epoch_seconds
 from generator.errors import TruthError
 
 
@@ -37,12 +36,10 @@ def epoch(text: str | None) -> int | None:
     s = (text or "").strip()
     if not s:
         return None
-    if re.fullmatch(r"-?\d+", s):
-        return int(s)
-    dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
-    if dt.tzinfo is None:
-        raise TruthError(f"truth timestamp {text!r} has no zone")
-    return int(dt.timestamp())
+    try:
+        return epoch_seconds(s)
+    except ValueError as e:
+        raise TruthError(f"truth timestamp {text!r}: {e}") from e
 
 
 def is_true(text: str | None) -> bool:
