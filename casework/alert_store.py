@@ -34,7 +34,7 @@ from casework.alerts import (
     priority,
     reasons,
 )
-from cypher import statement
+from cypher import statement, template
 from cypher.detect import resolve_as_of
 from fraudgraph.db import write_batches
 from fraudgraph.vocabulary import BAND_FLOOR, CLUSTER, LABEL_OF
@@ -58,8 +58,7 @@ def q(name: str) -> str:
 
 
 def _labelled(name: str, kind: str) -> str:
-    text = q(name).replace("$$LABEL$$", LABELS[kind])
-    return text.replace("$$ACCOUNTS$$", _ACCOUNTS.get(kind, ""))
+    return template(f"alerts/{name}", LABEL=LABELS[kind], ACCOUNTS=_ACCOUNTS.get(kind, ""))
 
 
 def ensure_schema(driver: Driver, database: str) -> None:

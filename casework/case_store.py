@@ -17,7 +17,7 @@ from neo4j import AsyncManagedTransaction
 from casework import cases as C
 from casework.alert_store import event_id
 from casework.errors import NotFoundError, TransitionError
-from cypher import statement
+from cypher import statement, template
 from fraudgraph.vocabulary import LABEL_OF
 
 # The entities a case links, and their labels.
@@ -78,8 +78,7 @@ async def _link(tx: AsyncManagedTransaction, case_id: str, alerts: list[str],
         ids = [e["id"] for e in entities if e["kind"] == kind]
         if not ids:
             continue
-        text = q("link_entities").replace("$$LABEL$$", label)
-        got = await rows(tx, text, id=case_id, ids=ids)
+        got = await rows(tx, template("cases/link_entities", LABEL=label), id=case_id, ids=ids)
         missing = sorted(set(ids) - set(got[0]["found"] if got else []))
         if missing:
             raise NotFoundError(f"no {kind} {', '.join(missing[:5])}")

@@ -18,12 +18,11 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
-from cypher import statement
+from cypher import statement, template
 from cypher.heuristics import Hit
 from fraudgraph.vocabulary import LABEL_OF
 
 # The label is filled in from LABEL_OF only (cypher/detect/signals_write.cypher says why).
-_WRITE = statement("detect/signals_write")
 _START = statement("detect/run_start")
 _DELETE_STALE = statement("detect/signals_delete_stale")
 _FINISH = statement("detect/run_finish")
@@ -75,7 +74,7 @@ def write_signals(driver: Driver, database: str, *, run_id: str, generation: str
               "created_at": created_at.isoformat(), "generation": generation}
     with driver.session(database=database) as session:
         for kind, rows in signal_rows(run_id, heuristic, hits).items():
-            query = _WRITE.replace("$$LABEL$$", LABEL_OF[kind])
+            query = template("detect/signals_write", LABEL=LABEL_OF[kind])
             for i in range(0, len(rows), batch_size):
                 written += session.execute_write(
                     _write, query, {**common, "rows": rows[i:i + batch_size]})

@@ -217,6 +217,9 @@ def group_folds(ids: list[str] | np.ndarray, known: np.ndarray, src: np.ndarray,
     return fold
 
 
+# The served cross-fit's shape (the docstring's measurements): folds per member, members.
+FOLDS = 10
+REPEATS = 4
 # Member seeds of a repeated cross-fit: far apart, so that no two members share a
 # booster seed (a member's boosters use seed + fold).
 REPEAT_STRIDE = 7919
@@ -270,7 +273,7 @@ class RepeatedCrossFit:
 
 
 def fit_repeated(x: np.ndarray, y: np.ndarray, rows: np.ndarray, ids: list[str] | np.ndarray,
-                 *, folds: int = 10, repeats: int = 4, seed: int = 0, threads: int = 2,
+                 *, folds: int = FOLDS, repeats: int = REPEATS, seed: int = 0, threads: int = 2,
                  rounds: int = ROUNDS, assign: FoldAssign | None = None) -> RepeatedCrossFit:
     """`fit_crossfit` ``repeats`` times, member r with seed ``seed + r * REPEAT_STRIDE``
     and folds ``assign(member seed)`` (by default the folds of each id under that seed).

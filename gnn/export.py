@@ -26,7 +26,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 from tqdm import tqdm
 
-from cypher import statement
+from cypher import statement, template
 from fraudgraph.vocabulary import LABEL_OF
 from gnn.cache import data_fingerprint, fingerprint_hash, load_cached, save_cached
 from gnn.errors import ExportError
@@ -134,14 +134,6 @@ def _str_col(rows: list[list[Any]], i: int) -> np.ndarray:
     return np.array(values, dtype=np.str_) if values else np.zeros(0, dtype="<U1")
 
 
-def _template(name: str, **parts: str) -> str:
-    """cypher/gnn/<name>.cypher with its ``$$PART$$`` placeholders filled in."""
-    text = statement(f"gnn/{name}")
-    for key, value in parts.items():
-        text = text.replace(f"$${key}$$", value)
-    return text
-
-
 def _ids(values: list[Any]) -> np.ndarray:
     return np.array([str(v) for v in values], dtype=np.str_) if values else np.zeros(0, "<U1")
 
@@ -191,9 +183,9 @@ def _latest_run(driver: Driver, database: str) -> str | None:
 def _export_nodes(reader: _Reader, snap: TimedSnapshot) -> dict[str, tuple[np.ndarray, _IdMap]]:
     maps: dict[str, tuple[np.ndarray, _IdMap]] = {}
     for nq in NODE_QUERIES:
-        nids = _ids(reader.read(_template("export_node_ids", LABEL=nq.label, WHERE=nq.where)))
+        nids = _ids(reader.read(template("gnn/export_node_ids", LABEL=nq.label, WHERE=nq.where)))
         exprs = "".join(", " + e for _, e in (*nq.floats, *nq.strings))
-        rows = reader.paged(_template("export_nodes", LABEL=nq.label, COLUMNS=exprs),
+        rows = reader.paged(template("gnn/export_nodes", LABEL=nq.label, COLUMNS=exprs),
                             nids, NODE_PAGE, nq.label)
         got = _ids([r[0] for r in rows])
         maps[nq.label] = (got, _IdMap(got))
@@ -223,7 +215,7 @@ def export_snapshot(driver: Driver, database: str, *, cache_dir: Path | None = N
     for eq in EDGE_QUERIES:
         s_type, rel, d_type = eq.edge_type
         exprs = "".join(", " + e for _, e in eq.columns)
-        query = _template("export_edges", SOURCE=s_type, PATTERN=eq.pattern, WHERE=eq.where,
+        query = template("gnn/export_edges", SOURCE=s_type, PATTERN=eq.pattern, WHERE=eq.where,
                           COLUMNS=exprs)
         rows = reader.paged(query, maps[s_type][0], EDGE_PAGE, f"{s_type}-{rel}->{d_type}")
         src_ids = _ids([r[0] for r in rows])

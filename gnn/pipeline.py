@@ -28,7 +28,7 @@ from neo4j import Driver
 from cypher import statement
 from gnn.baselines import held_out_propagation, propagation_scores
 from gnn.combine import fit_combiner
-from gnn.crossfit import RepeatedCrossFit, fit_repeated, group_folds
+from gnn.crossfit import FOLDS, REPEATS, RepeatedCrossFit, fit_repeated, group_folds
 from gnn.errors import GnnError
 from gnn.fit import GnnConfig, fit_gnn, new_model, score_accounts
 from gnn.heuristic_source import feature_signals
@@ -68,8 +68,8 @@ class TrainOptions:
     use_signals: bool = False
     # Cross-fitting of the tabular model (`gnn.crossfit`): folds, and how many times it is
     # repeated with other folds (the members' scores are averaged).
-    folds: int = 10
-    repeats: int = 4
+    folds: int = FOLDS
+    repeats: int = REPEATS
     # Folds in which known evidence (propagation's seeds) is held out for the combination:
     # one propagation run per fold.
     evidence_folds: int = 5

@@ -21,7 +21,7 @@ import psutil
 from neo4j import Driver
 from tqdm import tqdm
 
-from cypher import statement
+from cypher import statement, template
 from fraudgraph.pseudonym import Pseudonymiser, scrub_text
 from fraudgraph.vocabulary import LOADED_LABELS, LOADED_RELS
 from graph_loader.errors import GraphLoaderError
@@ -297,11 +297,11 @@ def graph_counts(driver: Driver, database: str, labels: tuple[str, ...] = LOADED
     relationships: dict[str, int] = {}
     # Labels and types are literals of the callers, never user input.
     for lb in labels:
-        recs, _, _ = driver.execute_query(statement("load/count_label").replace("$$LABEL$$", lb),
+        recs, _, _ = driver.execute_query(template("load/count_label", LABEL=lb),
                                           database_=database, routing_="r")
         nodes[lb] = int(recs[0]["c"])
     for rt in rels:
-        recs, _, _ = driver.execute_query(statement("load/count_type").replace("$$TYPE$$", rt),
+        recs, _, _ = driver.execute_query(template("load/count_type", TYPE=rt),
                                           database_=database, routing_="r")
         relationships[rt] = int(recs[0]["c"])
     return nodes, relationships

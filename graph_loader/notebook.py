@@ -26,7 +26,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from cypher import statement
+from cypher import statement, template
 from fraudgraph.db import make_driver
 from fraudgraph.errors import FraudgraphError
 from fraudgraph.pseudonym import Pseudonymiser
@@ -98,7 +98,7 @@ def may_replace(driver: Driver, database: str) -> tuple[bool, str]:
     or one whose every load came from a generated world."""
     counts = " + ".join(f"COUNT {{ (:{lb}) }}" for lb in _DATA)  # labels: the vocabulary's
     recs, _, _ = driver.execute_query(
-        statement("notebook/data_provenance").replace("$$COUNTS$$", counts),
+        template("notebook/data_provenance", COUNTS=counts),
         key=PROVENANCE_KEY, database_=database, routing_="r")
     nodes, real = int(recs[0]["nodes"]), recs[0]["real_data"]
     if nodes == 0:

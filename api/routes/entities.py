@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Request
 
 from api import deps
 from api.auth import require
-from api.db import Graph, cypher
+from api.db import Graph
 from api.deps import EngineDep, GraphDep, PrincipalDep, PseudoDep
 from api.errors import NotFound, Unprocessable
 from api.explain import fact_reasons, link_reasons, merge_engine, number, plain
@@ -20,6 +20,7 @@ from api.keys import Principal
 from api.models.risk import LookupIn, RiskResponse
 from api.risk import RiskEngine
 from api.visibility import Scope, owners, pseudonyms_in, redact_value
+from cypher import template
 from fraudgraph.pseudonym import is_pseudonym
 from fraudgraph.vocabulary import LABEL_OF, EntityKind, band_of
 
@@ -30,7 +31,7 @@ _FANOUT, _PER_BRANCH, _HUB_DEGREE, _LINK_LIMIT = 200, 20, 1000, 25
 
 
 def _query(name: str, kind: str) -> str:
-    return cypher(name).replace("$$LABEL$$", LABEL_OF[kind])
+    return template(f"api/{name}", LABEL=LABEL_OF[kind])
 
 
 @router.post(

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Request
 
 from api import deps
 from api.auth import require
-from api.db import cypher
 from api.deps import GraphDep, PrincipalDep, PseudoDep
 from api.models.screen import ReidentifyIn, ReidentifyOut, ScreenIn, ScreenOut
 from api.screening import screen
 from api.visibility import Scope
+from cypher import template
 from fraudgraph.vocabulary import LABEL_OF
 
 router = APIRouter(prefix="/v1", tags=["screening"])
@@ -27,7 +27,7 @@ async def screen_entity(request: Request, body: ScreenIn, principal: PrincipalDe
                         graph: GraphDep, p: PseudoDep) -> Any:
     eid = deps.resolve_id(p, body.kind, body.id, "id")
     row = await graph.read_one(
-        cypher("screen").replace("$$LABEL$$", LABEL_OF[body.kind]), id=eid,
+        template("api/screen", LABEL=LABEL_OF[body.kind]), id=eid,
         now=int(time.time()))
     scope = Scope.of(principal)
     evidence = row is not None and scope.sees(row.get("banks") or [])

@@ -192,52 +192,58 @@ def _repeat_block(table: FeatureTable, src: np.ndarray, dst: np.ndarray, at: np.
     table.add("structure", "repeat_regularity", reg)
 
 
-def _neighbour_stats(table: FeatureTable, names: list[str], src: np.ndarray,
-                     dst: np.ndarray, n: int) -> None:
+def _transfers_matrix(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_matrix:
+    """Transfers per (payer, payee) pair, self-transfers left out."""
+    keep = src != dst
+    return sp.csr_matrix((np.ones(int(keep.sum())), (src[keep], dst[keep])), shape=(n, n))
+
+
+def _binary(m: sp.csr_matrix) -> sp.csr_matrix:
+    """Distinct counterparties: every stored pair counts once."""
+    b = m.copy()
+    b.data[:] = 1.0
+    return b
+
+
+def _max_over(m: sp.csr_matrix, v: np.ndarray) -> np.ndarray:
+    """Per row, the largest ``v`` among the columns it links to (0 without any)."""
+    coo = m.tocoo()
+    mx = np.zeros(m.shape[0])
+    if coo.nnz:
+        np.maximum.at(mx, coo.row, v[coo.col])
+    return mx
+
+
+def _neighbour_stats(table: FeatureTable, names: list[str], pays: sp.csr_matrix) -> None:
     """Mean and maximum of a few columns over each account's distinct counterparties, and
     their mean weighted by transfers: a ring's members look like each other, and the
     leaves of a laundering hub are told apart by the hub they hang on."""
-    keep = src != dst
-    w = sp.csr_matrix((np.ones(int(keep.sum())), (src[keep], dst[keep])), shape=(n, n))
-    w = (w + w.T).tocsr()
-    u = w.copy()
-    u.data[:] = 1.0
+    w = (pays + pays.T).tocsr()
+    u = _binary(w)
     deg = np.asarray(u.sum(axis=1)).ravel()
     wdeg = np.asarray(w.sum(axis=1)).ravel()
     table.add("structure", "counterparties_log", log1p(deg))
-    cols = ["counterparties_log", *names]
-    coo = u.tocoo()
-    for name in cols:
+    for name in ["counterparties_log", *names]:
         v = table.column(name)
-        mx = np.zeros(n)
-        if coo.nnz:
-            np.maximum.at(mx, coo.row, v[coo.col])
         table.add("structure", f"nbr_mean_{name}", ratio(u @ v, deg))
-        table.add("structure", f"nbr_max_{name}", mx)
+        table.add("structure", f"nbr_max_{name}", _max_over(u, v))
         table.add("structure", f"nbr_wmean_{name}", ratio(w @ v, wdeg))
 
 
-def _fan_leaf_stats(table: FeatureTable, tags: list[str], src: np.ndarray, dst: np.ndarray,
-                    n: int) -> None:
+def _fan_leaf_stats(table: FeatureTable, tags: list[str], pays: sp.csr_matrix) -> None:
     """Per account, the maximum and mean fan-out of the accounts that paid it and the
     fan-in of the accounts it paid, at each window scale: a fan's leaves are ordinary on
     their own (one transfer in or out) and stand out only by the hub on the other side,
     which the undirected neighbour statistics blur with the leaf's other counterparties.
     (AMLSim-10k, offline on three split seeds: AP 0.804 / 0.876 / 0.869 without these
     columns, 0.811 / 0.875 / 0.882 with them; ROC-AUC higher on all three.)"""
-    keep = src != dst
-    pays = sp.csr_matrix((np.ones(int(keep.sum())), (src[keep], dst[keep])), shape=(n, n))
-    pays.data[:] = 1.0  # distinct counterparties
-    for prefix, base, m in (("payer", "fan_out", pays.T.tocsr()),
-                            ("payee", "fan_in", pays)):
-        coo = m.tocoo()
+    payees = _binary(pays)
+    for prefix, base, m in (("payer", "fan_out", payees.T.tocsr()),
+                            ("payee", "fan_in", payees)):
         deg = np.asarray(m.sum(axis=1)).ravel()
         for tag in tags:
             v = table.column(f"{base}_{tag}")
-            mx = np.zeros(n)
-            if coo.nnz:
-                np.maximum.at(mx, coo.row, v[coo.col])
-            table.add("structure", f"{prefix}_max_{base}_{tag}", mx)
+            table.add("structure", f"{prefix}_max_{base}_{tag}", _max_over(m, v))
             table.add("structure", f"{prefix}_mean_{base}_{tag}", ratio(m @ v, deg))
 
 
@@ -271,7 +277,8 @@ def structure_features(table: FeatureTable, src: np.ndarray, dst: np.ndarray,
         table.add("structure", f"scatter_gather_dst_{tag}", log1p(acc.sg_sink))
         table.add("structure", f"scatter_gather_mid_{tag}", log1p(acc.sg_middle))
     mid = f"w{SCALE_TARGETS[1]:g}".replace(".", "_")
+    pays = _transfers_matrix(src, dst, n)
     _neighbour_stats(table, [f"fan_in_{mid}", f"fan_out_{mid}", f"cycle_walks_{mid}",
-                             f"ring_windows_{mid}", "repeat_regularity"], src, dst, n)
-    _fan_leaf_stats(table, [f"w{t:g}".replace(".", "_") for t in SCALE_TARGETS], src, dst, n)
+                             f"ring_windows_{mid}", "repeat_regularity"], pays)
+    _fan_leaf_stats(table, [f"w{t:g}".replace(".", "_") for t in SCALE_TARGETS], pays)
     return scales
