@@ -22,7 +22,14 @@ from fraudgraph.pseudonym import PREFIX, Pseudonymiser, is_pseudonym
 from graph_loader import fields as F
 from graph_loader.errors import FieldError
 
-_PARSERS = {"account": F.iban, "person": F.iin, "phone": F.phone, "device": F.device_id}
+
+def _account(value: object) -> str:
+    # An account is also a counterparty outside the participants (a card, an e-wallet, a
+    # foreign IBAN): a payment to a card is checked, and looked up, like any other.
+    return F.counterparty(value)[0]
+
+
+_PARSERS = {"account": _account, "person": F.iin, "phone": F.phone, "device": F.device_id}
 
 
 async def graph(request: Request) -> Graph:

@@ -5,11 +5,13 @@ Rule ("dirty money leaves first"): an account's outgoing transfers, in time orde
 the victim's money it holds at that moment before any of its own, first in first out;
 a transfer carries at most its amount, so no more can leave than arrived. A transfer only
 carries money that arrived at or before its time. A transfer through channel 'atm' is a
-cash-out: that money leaves the banking system and is not followed. Money stops at the
+cash-out: that money leaves the banking system and is not followed; so does a transfer
+to a counterparty outside the participants (a card, an e-wallet, a foreign or a
+non-participant's IBAN: an exit, which names where it went). Money stops at the
 hop limit (its holder is marked as a frontier: it may have moved on). What is left on
 an account at the end is held there: what a refund can still recover.
 
-Invariant: start total = held total + cashed-out total.
+Invariant: start total = held total + cashed-out total + left (exits) total.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ class Edge:
     amount: float
     channel: str | None = None
     interbank: bool | None = None
+    # The kind of identifier (card, wallet, foreign_iban, iban) when dst lies outside the
+    # participants: the money has left, as with a cash-out, and is not followed.
+    exit: str | None = None
 
 
 @dataclass
@@ -45,9 +50,11 @@ class TraceResult:
     hops: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     holders: list[dict[str, Any]] = field(default_factory=list)
     cash_outs: list[dict[str, Any]] = field(default_factory=list)
+    exits: list[dict[str, Any]] = field(default_factory=list)
     start_kzt: float = 0.0
     held_kzt: float = 0.0
     cashed_out_kzt: float = 0.0
+    left_kzt: float = 0.0
 
 
 def allocate(start: list[tuple[str, float, int]], edges: list[Edge], max_hops: int
@@ -81,11 +88,15 @@ def allocate(start: list[tuple[str, float, int]], edges: list[Edge], max_hops: i
             out.hops.setdefault(hop, []).append({
                 "hop": hop, "tx_id": e.tx_id, "src": e.src, "dst": e.dst, "ts": e.ts,
                 "amount_kzt": e.amount, "traced_kzt": round(kzt, 2), "channel": e.channel,
-                "interbank": e.interbank, "cash_out": cash_out})
+                "interbank": e.interbank, "cash_out": cash_out, "exit": e.exit})
             if cash_out:
                 out.cash_outs.append({"account": e.src, "tx_id": e.tx_id, "ts": e.ts,
                                       "kzt": round(kzt, 2)})
                 out.cashed_out_kzt += kzt
+            elif e.exit is not None:
+                out.exits.append({"account": e.src, "to": e.dst, "to_kind": e.exit,
+                                  "tx_id": e.tx_id, "ts": e.ts, "kzt": round(kzt, 2)})
+                out.left_kzt += kzt
             else:
                 lots[e.dst].append(Lot(kzt, e.ts, hop))
     for acc, ls in sorted(lots.items()):
@@ -101,6 +112,7 @@ def allocate(start: list[tuple[str, float, int]], edges: list[Edge], max_hops: i
     out.holders.sort(key=lambda h: (-h["held_kzt"], h["account"]))
     out.held_kzt = round(out.held_kzt, 2)
     out.cashed_out_kzt = round(out.cashed_out_kzt, 2)
+    out.left_kzt = round(out.left_kzt, 2)
     return out
 
 
@@ -139,7 +151,8 @@ def scope_trace(trace: dict[str, Any], visible: Callable[[str], bool]) -> dict[s
             edges.append({"hop": e["hop"], "tx_id": None, "src": acc(e["src"]),
                           "dst": acc(e["dst"]), "ts": e["ts"], "amount_kzt": e["amount_kzt"],
                           "traced_kzt": e["traced_kzt"], "channel": None, "interbank": None,
-                          "cash_out": e["cash_out"], "at_other_bank": True})
+                          "cash_out": e["cash_out"], "exit": e.get("exit"),
+                          "at_other_bank": True})
         hops.append({**h, "edges": edges})
     holders = [h if visible(h["account"]) else
                {**h, "account": None, "bank": None, "at_other_bank": True}
@@ -147,7 +160,13 @@ def scope_trace(trace: dict[str, Any], visible: Callable[[str], bool]) -> dict[s
     cash_outs = [c if visible(c["account"]) else
                  {**c, "account": None, "tx_id": None, "at_other_bank": True}
                  for c in trace["cash_outs"]]
+    # An exit keeps the kind of identifier the money left to (not personal data); which
+    # card or wallet it was is for those who may see the counterparty.
+    exits = [x if visible(x["account"]) and visible(x["to"]) else
+             {**x, "account": acc(x["account"]), "to": acc(x["to"]), "tx_id": None,
+              "at_other_bank": True}
+             for x in trace.get("exits", [])]
     start = [s if visible(s["account"]) else {**s, "account": None, "at_other_bank": True}
              for s in trace["start"]]
     return {**trace, "start": start, "hops": hops, "holders": holders,
-            "cash_outs": cash_outs}
+            "cash_outs": cash_outs, "exits": exits}

@@ -5,7 +5,9 @@ reads through a Graph and knows nothing of requests, keys or routes.
 The traversal is breadth-first by hop: each hop reads the transfers out of the accounts
 the money reached, no earlier than it arrived there and within one window of the first
 arrival, until the hop limit or the edge budget (then the trace is marked truncated).
-Cash-outs ('atm') are not followed: that money has left the banking system.
+Cash-outs ('atm') are not followed: that money has left the banking system; nor are
+transfers to counterparties outside the participants (exits: cards, e-wallets, foreign
+IBANs), which the trace names as where the money left to.
 """
 
 from __future__ import annotations
@@ -61,13 +63,14 @@ async def incident_head(g: Graph, incident_id: str) -> dict[str, Any] | None:
 
 def next_frontier(rows: Iterable[dict[str, Any]], edges: dict[str, Edge]) -> dict[str, int]:
     """Adds one hop's transfers to `edges`; the accounts they reached, each with the
-    earliest time money arrived there. Cash-outs reach no account to follow."""
+    earliest time money arrived there. Cash-outs and exits reach no account to follow."""
     frontier: dict[str, int] = {}
     for r in rows:
         edges[r["tx_id"]] = Edge(str(r["tx_id"]), r["src"], r["dst"], int(r["ts"]),
-                                 float(r["amount"]), r["channel"], r["interbank"])
+                                 float(r["amount"]), r["channel"], r["interbank"],
+                                 r.get("exit"))
         dst, at = str(r["dst"]), int(r["ts"])
-        if r["channel"] != "atm":
+        if r["channel"] != "atm" and r.get("exit") is None:
             frontier[dst] = min(frontier.get(dst, at), at)
     return frontier
 
@@ -112,8 +115,10 @@ def assemble(incident_id: str, head: dict[str, Any], start: list[Start], res: Tr
                   "edges": es} for h, es in sorted(res.hops.items())],
         "holders": [{**h, "bank": banks.get(h["account"])} for h in res.holders],
         "cash_outs": res.cash_outs,
+        "exits": res.exits,
         "totals": {"reported_kzt": inc.get("amount"), "start_kzt": res.start_kzt,
-                   "held_kzt": res.held_kzt, "cashed_out_kzt": res.cashed_out_kzt},
+                   "held_kzt": res.held_kzt, "cashed_out_kzt": res.cashed_out_kzt,
+                   "left_kzt": res.left_kzt},
         "truncated": truncated,
     }
 

@@ -39,6 +39,10 @@ def normalise(kind: str, raw: str) -> str:
         return _NON_DIGIT.sub("", value)
     if kind == "phone":
         digits = _NON_DIGIT.sub("", value)
+        if value.startswith("+") and not digits.startswith("7"):
+            # Another zone in E.164 (graph_loader.fields.phone): its leading 8 is a
+            # country code (+81, +86), not the domestic trunk prefix.
+            return "+" + digits
         if len(digits) == 11 and digits[0] == "8":
             digits = "7" + digits[1:]
         return digits

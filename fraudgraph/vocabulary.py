@@ -20,6 +20,9 @@ DEVICE = "Device"
 BANK = "Bank"
 INCIDENT = "Incident"
 LIST_ENTRY = "ListEntry"
+# A second label on an Account outside the participants (a card, an e-wallet, a foreign
+# IBAN, an IBAN no accounts feed sent): money that reaches one has left the participants.
+EXTERNAL = "External"
 SIGNAL = "Signal"
 DETECT_RUN = "DetectRun"
 VERDICT = "Verdict"
@@ -37,7 +40,8 @@ NODE_KIND_OF: Mapping[str, str] = MappingProxyType(
     {**KIND_OF, INCIDENT: "incident", LIST_ENTRY: "list_entry"})
 
 # What a load writes (graph_loader), in the order of its report.
-LOADED_LABELS: tuple[str, ...] = (ACCOUNT, PERSON, PHONE, DEVICE, BANK, INCIDENT, LIST_ENTRY)
+LOADED_LABELS: tuple[str, ...] = (ACCOUNT, EXTERNAL, PERSON, PHONE, DEVICE, BANK, INCIDENT,
+                                  LIST_ENTRY)
 LOADED_RELS: tuple[str, ...] = ("TRANSFERRED", "HOLDS", "AT_BANK", "USED", "SIM_EVENT",
                                 "HAS_PHONE", "CALLED", "VICTIM", "BENEFICIARY", "CALLER",
                                 "LISTS")

@@ -33,8 +33,9 @@ class ShapeContext:
     # device ids the graph holds, which no pattern could know. None: patterns only.
     device_known: Callable[[str], bool] | None = None
     # Identifiers repeat across rows (an account appears in many transfers): validated
-    # raw value -> pseudonym, bounded so memory stays flat on any file size.
-    _ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    # raw value -> pseudonym (a counterparty: and its kind), bounded so memory stays flat
+    # on any file size.
+    _ids: dict[tuple[str, str], Any] = field(default_factory=dict)
     # Accounts found known (a loaded account never disappears during a load): the
     # compact set behind account_known costs microseconds a look-up, this a few ns.
     _known_ok: set[str] = field(default_factory=set)
@@ -49,18 +50,37 @@ class ShapeContext:
         self._known_ok.add(acc)
         return True
 
-    def ident(self, raw: Row, name: str, kind: str, parser: Callable[[object], str]) -> str:
+    def _memo(self, raw: Row, name: str, kind: str, compute: Callable[[], Any]) -> Any:
+        """compute() for the field's value, remembered per (kind, raw value)."""
         value = raw.get(name)
         if isinstance(value, str):
             hit = self._ids.get((kind, value))
             if hit is not None:
                 return hit
-        pseudonym = self.pseudo(kind, get(raw, name, parser))
+        result = compute()
         if isinstance(value, str):
             if len(self._ids) >= 1_000_000:
                 self._ids.clear()
-            self._ids[(kind, value)] = pseudonym
-        return pseudonym
+            self._ids[(kind, value)] = result
+        return result
+
+    def ident(self, raw: Row, name: str, kind: str, parser: Callable[[object], str]) -> str:
+        return str(self._memo(raw, name, kind,
+                              lambda: self.pseudo(kind, get(raw, name, parser))))
+
+    def counterparty(self, raw: Row, name: str) -> tuple[str, str | None]:
+        """(pseudonym, None) for a participant's account; (pseudonym, kind) for one
+        outside the participants (fields.EXTERNAL_KINDS): an IBAN no accounts feed
+        sent, a foreign IBAN, a card or an e-wallet. Never rejected for being unknown:
+        that is where stolen money leaves, and what a refund trace must follow."""
+        def compute() -> tuple[str, str]:
+            canonical, kind = get(raw, name, F.counterparty)
+            return self.pseudo("account", canonical), kind
+
+        acc, kind = self._memo(raw, name, "counterparty", compute)
+        if kind == "iban" and self.known(acc):
+            return acc, None
+        return acc, kind
 
 
 @dataclass(slots=True)
@@ -82,6 +102,13 @@ def opt(raw: Row, name: str, parser: Callable[..., Any], *args: Any, **kw: Any) 
     if F.optional(raw.get(name)):
         return None
     return get(raw, name, parser, *args, **kw)
+
+
+def _foreign(raw: Row, name: str) -> bool:
+    """Whether an already validated phone field is outside the +7 zone, read off its
+    written form without parsing it again: call rows are the high-volume feed."""
+    value = raw.get(name)
+    return isinstance(value, str) and F.is_foreign_phone(value)
 
 
 def _known(ctx: ShapeContext, name: str, acc: str) -> str:
@@ -106,9 +133,11 @@ def accounts(raw: Row, ctx: ShapeContext) -> Shaped:
 
 def phones(raw: Row, ctx: ShapeContext) -> Shaped:
     event_id = get(raw, "event_id", F.identifier)
+    number = get(raw, "number", F.phone)
     row = {
         "event_id": event_id,
-        "phone": ctx.pseudo("phone", get(raw, "number", F.phone)),
+        "phone": ctx.pseudo("phone", number),
+        "foreign": F.is_foreign_phone(number),
         "operator": get(raw, "operator", F.bank_code),
         "holder": ctx.pseudo("person", get(raw, "holder_iin", F.iin)),
         "event": get(raw, "event", F.choice, ("new_sim", "swap", "port")),
@@ -129,8 +158,8 @@ def devices(raw: Row, ctx: ShapeContext) -> Shaped:
 
 def transfers(raw: Row, ctx: ShapeContext) -> Shaped:
     tx_id = get(raw, "tx_id", F.identifier)
-    src = ctx.ident(raw, "from_iban", "account", F.iban)
-    dst = ctx.ident(raw, "to_iban", "account", F.iban)
+    src, src_ext = ctx.counterparty(raw, "from_iban")
+    dst, dst_ext = ctx.counterparty(raw, "to_iban")
     if src == dst:
         raise RowRejected("to_iban", "transfer to the same account")
     amount = get(raw, "amount_kzt", F.amount)
@@ -139,8 +168,12 @@ def transfers(raw: Row, ctx: ShapeContext) -> Shaped:
     interbank = get(raw, "interbank", F.boolean)
     row = {
         "tx_id": tx_id,
-        "src": _known(ctx, "from_iban", src),
-        "dst": _known(ctx, "to_iban", dst),
+        "src": src,
+        "dst": dst,
+        # The kind of a counterparty outside the participants (an :External node), or
+        # None for a participant's account.
+        "src_ext": src_ext,
+        "dst_ext": dst_ext,
         "amount": amount,
         "ts": ts,
         "channel": channel,
@@ -172,6 +205,8 @@ def calls(raw: Row, ctx: ShapeContext) -> Shaped:
         "call_id": cid,
         "caller": caller,
         "callee": callee,
+        "caller_foreign": _foreign(raw, "caller"),
+        "callee_foreign": _foreign(raw, "callee"),
         "ts": get(raw, "at", F.timestamp, now=ctx.now),
         "duration_s": get(raw, "duration_s", F.integer, 0, 86400),
     }
@@ -187,15 +222,16 @@ def incidents(raw: Row, ctx: ShapeContext) -> Shaped:
     bens_raw = get(raw, "beneficiary_ibans", F.required)
     parts = [p for p in bens_raw.split(";") if p.strip()]
     if not parts or len(parts) > 100:
-        raise RowRejected("beneficiary_ibans", "must list 1-100 IBANs separated by ';'")
+        raise RowRejected("beneficiary_ibans",
+                          "must list 1-100 IBANs, cards or e-wallets separated by ';'")
+    # Where the victim's money went: a participant's account, or one outside them.
+    externals: dict[str, str] = {}
     bens = []
     for p in parts:
-        try:
-            bens.append(ctx.pseudo("account", F.iban(p)))
-        except FieldError as e:
-            raise RowRejected("beneficiary_ibans", str(e)) from None
-    for b in bens:
-        _known(ctx, "beneficiary_ibans", b)
+        b, kind = ctx.counterparty({"beneficiary_ibans": p}, "beneficiary_ibans")
+        bens.append(b)
+        if kind is not None:
+            externals[b] = kind
     caller = opt(raw, "caller_phone", F.phone)
     row = {
         "id": iid,
@@ -205,7 +241,9 @@ def incidents(raw: Row, ctx: ShapeContext) -> Shaped:
         "victim": _known(ctx, "victim_iban", victim),
         "amount": get(raw, "amount_kzt", F.amount),
         "beneficiaries": sorted(set(bens)),
+        "externals": [{"id": b, "kind": k} for b, k in sorted(externals.items())],
         "caller": ctx.pseudo("phone", caller) if caller else None,
+        "caller_foreign": bool(caller) and F.is_foreign_phone(caller),
         "occurred_ts": opt(raw, "occurred_at", F.timestamp, now=ctx.now),
     }
     return Shaped(iid, row)

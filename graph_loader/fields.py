@@ -17,6 +17,7 @@ MAX_AMOUNT_KZT = 100_000_000_000
 _IIN = re.compile(r"[0-9]{12}")
 _IBAN = re.compile(r"KZ[0-9]{2}[0-9A-Z]{16}")
 _PHONE = re.compile(r"7[0-9]{10}")
+_E164 = re.compile(r"[1-9][0-9]{7,14}")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")
 _BANK = re.compile(r"[A-Z0-9_]{2,16}")
 # Printable ASCII; single inner spaces are allowed (browser fingerprints hold them), the
@@ -78,22 +79,91 @@ def iban(value: object) -> str:
     s = re.sub(r"\s", "", required(value))
     if not s.isascii() or not _IBAN.fullmatch(s := s.upper()):
         raise FieldError("IBAN must be KZ + 2 check digits + 16 letters/digits (20 characters)")
-    rearranged = s[4:] + s[:4]
-    digits = "".join(str(int(c, 36)) for c in rearranged)
-    if int(digits) % 97 != 1:
+    if not _mod97(s):
         raise FieldError("IBAN check digits are wrong")
     return s
 
 
 def phone(value: object) -> str:
+    """The +7 zone as its 11 digits (`77011234567`); any other zone in E.164 form with
+    its plus (`+447911123456`), so that a foreign number is never read as a domestic one:
+    `+81 3 1234 5678` has 11 digits starting with 8, the domestic trunk prefix."""
     s = _SPACES.sub("", required(value))
     if s.startswith("+"):
-        s = s[1:]  # the international form: only +7 is the +7 zone
+        s = s[1:]
+        if not s.startswith("7"):
+            if len(s) == 11 and s.startswith("87"):
+                # '+8 701 ...' is the domestic '8 701 ...' with a stray plus far more
+                # often than an Inmarsat number (+870): refused rather than guessed.
+                raise FieldError("phone '+8 7..' is ambiguous: write +7 7.. or 8 7..")
+            if not _E164.fullmatch(s):
+                raise FieldError("phone must be +7 followed by 10 digits, or another "
+                                 "zone in E.164 form: + and 8-15 digits")
+            return "+" + s
     elif len(s) == 11 and s.startswith("8"):
-        s = "7" + s[1:]  # the domestic trunk prefix 8 stands for +7; '+8' does not
+        s = "7" + s[1:]  # the domestic trunk prefix 8 stands for +7
     if not _PHONE.fullmatch(s):
-        raise FieldError("phone must be +7 followed by 10 digits")
+        raise FieldError("phone must be +7 followed by 10 digits, or another zone in "
+                         "E.164 form: + and 8-15 digits")
     return s
+
+
+def is_foreign_phone(number: str) -> bool:
+    """Whether a number `phone()` accepted lies outside the +7 zone: its canonical form
+    or the form it was written in (only another zone keeps a plus not followed by 7)."""
+    s = _SPACES.sub("", number)
+    return s.startswith("+") and not s.startswith("+7")
+
+
+# Counterparties of a transfer or an incident: who the money went to (or came from). Only
+# a KZ IBAN can be a participant's account; the rest are outside the participants.
+EXTERNAL_KINDS = ("iban", "foreign_iban", "card", "wallet")
+_FOREIGN_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[0-9A-Z]{11,30}")
+_CARD = re.compile(r"[0-9]{13,19}")
+_WALLET = re.compile(r"wallet:([A-Z0-9_]{2,16}):([A-Za-z0-9_.@+\-]{1,64})", re.IGNORECASE)
+_COUNTERPARTY_HELP = ("must be an IBAN, a card number (13-19 digits) or an e-wallet as "
+                      "wallet:<PROVIDER>:<id>")
+
+
+def _mod97(s: str) -> bool:
+    rearranged = s[4:] + s[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def counterparty(value: object) -> tuple[str, str]:
+    """(canonical value, kind). Kind `iban` is a KZ IBAN (a participant's account if an
+    accounts feed sent it); `foreign_iban`, `card` and `wallet` are never one. The
+    canonical value pseudonymises as an account (fraudgraph.pseudonym): a card quoted in
+    free text gets the same pseudonym as the card in a transfer."""
+    raw = required(value)
+    if not raw.isascii():
+        raise FieldError(_COUNTERPARTY_HELP)
+    if raw[:7].lower() == "wallet:":
+        m = _WALLET.fullmatch(raw)
+        if m is None:
+            raise FieldError("e-wallet must be wallet:<PROVIDER>:<id> (provider 2-16 of "
+                             "A-Z, 0-9, '_'; id 1-64 letters, digits or _.@+-)")
+        return f"wallet:{m.group(1).upper()}:{m.group(2)}", "wallet"
+    s = re.sub(r"[\s\-]", "", raw).upper()
+    if s.startswith("KZ"):
+        return iban(s), "iban"
+    if _CARD.fullmatch(s):
+        if not _luhn(s):
+            raise FieldError("card number fails its check digit (Luhn)")
+        return s, "card"
+    if _FOREIGN_IBAN.fullmatch(s):
+        if not _mod97(s):
+            raise FieldError("IBAN check digits are wrong")
+        return s, "foreign_iban"
+    raise FieldError(_COUNTERPARTY_HELP)
 
 
 def device_id(value: object) -> str:

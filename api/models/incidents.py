@@ -84,6 +84,8 @@ class TraceEdge(BaseModel):
     channel: str | None = None
     interbank: bool | None = None
     cash_out: bool
+    exit: str | None = Field(None, description="the money left to a counterparty outside "
+                                               "the participants, of this kind")
     at_other_bank: bool | None = Field(None, description="an end is another bank's customer: "
                                                          "amount and time only")
 
@@ -112,11 +114,23 @@ class CashOut(BaseModel):
     kzt: float
 
 
+class Exit(BaseModel):
+    """Money that left to a counterparty outside the participants."""
+    account: str | None = Field(description="the participant's account it left from")
+    to: str | None = Field(description="the counterparty's pseudonym")
+    to_kind: str = Field(description="card, wallet, foreign_iban or iban (a non-participant)")
+    tx_id: str | None
+    at_other_bank: bool | None = None
+    ts: int
+    kzt: float
+
+
 class TraceTotals(BaseModel):
     reported_kzt: float | None
     start_kzt: float
     held_kzt: float
     cashed_out_kzt: float
+    left_kzt: float = Field(0.0, description="left to counterparties outside the participants")
 
 
 class TraceResponse(BaseModel):
@@ -128,5 +142,6 @@ class TraceResponse(BaseModel):
     hops: list[TraceHop]
     holders: list[Holder]
     cash_outs: list[CashOut]
+    exits: list[Exit] = []
     totals: TraceTotals
     truncated: bool = Field(description="true when the edge limit cut the trace short")

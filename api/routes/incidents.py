@@ -80,9 +80,12 @@ async def create_incident(request: Request, body: IncidentIn, principal: Princip
         if row["victim"] not in known:
             raise Unprocessable("victim_iban: refers to an account that is not loaded",
                                 field="victim_iban")
-        if any(b not in known for b in row["beneficiaries"]):
-            raise Unprocessable("beneficiary_ibans: refers to an account that is not loaded",
-                                field="beneficiary_ibans")
+        # A beneficiary no participant holds (a card, an e-wallet, a foreign IBAN, or a
+        # KZ IBAN no accounts feed sent) is an :External counterparty, as in the feed.
+        outside = {x["id"] for x in row["externals"]}
+        row["externals"] = [*row["externals"],
+                            *({"id": b, "kind": "iban"} for b in row["beneficiaries"]
+                              if b not in known and b not in outside)]
         del pending[:]  # a managed transaction may run more than once
         bank_of = {b["id"]: b["bank"] for b in check["banks"]}
         if not scope.sees([bank_of.get(row["victim"])]):

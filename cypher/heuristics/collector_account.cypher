@@ -40,7 +40,7 @@ WITH a, payers, ins, reduce(s = 0.0, i IN ins | s + i[1]) AS inflow
 // Sweeps go to other people's accounts: a seller moving takings to his own savings is not one.
 MATCH (a)-[o:TRANSFERRED]->(d:Account)
 WHERE o.ts >= $as_of - $window_s AND o.ts <= $as_of
-  AND o.amount >= $sweep_factor * inflow / size(ins) AND d.holder <> a.holder
+  AND o.amount >= $sweep_factor * inflow / size(ins) AND coalesce(d.holder <> a.holder, true)
 WITH a, payers, inflow, o, d,
      reduce(s = 0.0, i IN ins | s + CASE WHEN i[0] <= o.ts AND i[0] >= o.ts - $consolidate_s
                                          THEN i[1] ELSE 0.0 END) AS fed

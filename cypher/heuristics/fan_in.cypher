@@ -31,7 +31,7 @@ WITH a, collect([s, first_ts]) AS senders,
      apoc.coll.max([$min_senders, $floor_senders]) AS need
 WHERE size(senders) >= need AND a.kind <> 'merchant'
   AND COUNT { (a)-[:TRANSFERRED]-() } <= $max_degree
-WITH a, need, [x IN senders WHERE x[0] <> a AND x[0].holder <> a.holder] AS senders
+WITH a, need, [x IN senders WHERE x[0] <> a AND coalesce(x[0].holder <> a.holder, true)] AS senders
 WHERE size(senders) >= need
 WITH a, need, senders, [x IN senders | x[1]] AS tss
 WITH a, need, senders,

@@ -31,7 +31,7 @@ WITH a, collect([s, first_ts]) AS receivers,
      apoc.coll.max([$min_receivers, $floor_receivers]) AS need
 WHERE size(receivers) >= need AND a.kind <> 'merchant'
   AND COUNT { (a)-[:TRANSFERRED]-() } <= $max_degree
-WITH a, need, [x IN receivers WHERE x[0] <> a AND x[0].holder <> a.holder] AS receivers
+WITH a, need, [x IN receivers WHERE x[0] <> a AND coalesce(x[0].holder <> a.holder, true)] AS receivers
 WHERE size(receivers) >= need
 WITH a, need, receivers, [x IN receivers | x[1]] AS tss
 WITH a, need, receivers,

@@ -28,11 +28,11 @@ WHERE t.at >= datetime({epochSeconds: $as_of - $window_s})
 WITH a, collect([t.ts, t.amount, t, s]) AS ins
 WHERE size(ins) >= $min_events AND a.kind <> 'merchant'
   AND COUNT { (a)-[:TRANSFERRED]-() } <= $max_degree
-WITH a, [i IN ins WHERE i[3].holder <> a.holder | i[..3]] AS ins
+WITH a, [i IN ins WHERE coalesce(i[3].holder <> a.holder, true) | i[..3]] AS ins
 WHERE size(ins) >= $min_events
 CALL (a) {
   MATCH (a)-[t:TRANSFERRED]->(d:Account)
-  WHERE t.ts >= $as_of - $window_s AND t.ts <= $as_of + $dwell_s AND d.holder <> a.holder
+  WHERE t.ts >= $as_of - $window_s AND t.ts <= $as_of + $dwell_s AND coalesce(d.holder <> a.holder, true)
   RETURN collect([t.ts, t.amount, t]) AS outs
 }
 WITH a, [i IN ins | [i, [o IN outs WHERE o[0] >= i[0] AND o[0] <= i[0] + $dwell_s]]] AS pairs

@@ -26,7 +26,7 @@ WHERE size(deposits) >= $min_payers AND a.kind <> 'merchant'
   AND COUNT { (a)-[:TRANSFERRED]-() } <= $max_degree
 UNWIND deposits AS x
 WITH a, x[0] AS p, x[1] AS amount, x[2] AS ts
-WHERE p.holder <> a.holder
+WHERE coalesce(p.holder <> a.holder, true)
 WITH a, p, sum(amount) AS paid, min(ts) AS first_ts
 WITH a, collect([p, paid, first_ts]) AS payers
 WHERE size(payers) >= $min_payers

@@ -23,7 +23,7 @@ WHERE i.reported_at >= datetime({epochSeconds: $as_of - $window_s})
 MATCH (i)-[:VICTIM]->(v:Account)-[t0:TRANSFERRED]->(a:Account)
 WHERE t0.ts >= coalesce(i.occurred_ts, i.reported_ts - $report_lag_s) - $slack_s
   AND t0.ts <= coalesce(i.occurred_ts, i.reported_ts) + $slack_s
-  AND a.kind <> 'merchant' AND a.holder <> v.holder
+  AND a.kind <> 'merchant' AND coalesce(a.holder <> v.holder, true)
 MATCH (a)-[t1:TRANSFERRED]->(b:Account)
 WHERE t1.ts >= t0.ts AND t1.ts <= t0.ts + $hop_s AND t1.amount >= t0.amount * $min_keep
   AND b.kind <> 'merchant' AND b <> v

@@ -21,7 +21,7 @@ WHERE u.first_ts >= $as_of - $window_s - $recent_s AND u.first_ts <= $as_of
 MATCH (a)-[t:TRANSFERRED]->(b:Account)
 WHERE t.ts >= u.first_ts AND t.ts <= u.first_ts + $recent_s AND t.ts <= $as_of
   AND t.ts >= $as_of - $window_s AND t.amount >= $min_amount
-  AND b.kind <> 'merchant' AND b.holder <> a.holder
+  AND b.kind <> 'merchant' AND coalesce(b.holder <> a.holder, true)
   AND NOT EXISTS { (a)-[t2:TRANSFERRED]->(b) WHERE t2.ts < u.first_ts }
 CALL (a, u, d) {
   MATCH (a)-[old:USED]->(other:Device)

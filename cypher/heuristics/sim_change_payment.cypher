@@ -19,7 +19,7 @@ WHERE e.ts >= $as_of - $window_s - $recent_s AND e.ts <= $as_of AND e.kind IN $e
 MATCH (p)-[:HOLDS]->(a:Account)-[t:TRANSFERRED]->(b:Account)
 WHERE t.ts >= e.ts AND t.ts <= e.ts + $recent_s AND t.ts <= $as_of
   AND t.ts >= $as_of - $window_s AND t.amount >= $min_amount
-  AND b.kind <> 'merchant' AND b.holder <> a.holder
+  AND b.kind <> 'merchant' AND coalesce(b.holder <> a.holder, true)
   AND NOT EXISTS { (a)-[t2:TRANSFERRED]->(b) WHERE t2.ts < e.ts }
 WITH b, collect(DISTINCT a.id) AS payers, collect(t.tx_id) AS txs
 RETURN 'account' AS entity_kind, b.id AS entity_id,

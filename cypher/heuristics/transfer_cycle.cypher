@@ -30,7 +30,7 @@ WHERE t0.at >= datetime({epochSeconds: $as_of - $window_s})
   AND t0.at <= datetime({epochSeconds: $as_of})
   AND t0.amount >= $min_amount
 WITH t0, startNode(t0) AS a, endNode(t0) AS b
-WHERE a.kind IN $account_kinds AND b.kind IN $account_kinds AND a.holder <> b.holder
+WHERE a.kind IN $account_kinds AND b.kind IN $account_kinds AND coalesce(a.holder <> b.holder, true)
   AND COUNT { (a)-[:TRANSFERRED]-() } <= $max_degree
   AND COUNT { (b)-[:TRANSFERRED]-() } <= $max_degree
 MATCH (b)-[t1:TRANSFERRED]->(c:Account)

@@ -20,7 +20,7 @@ WHERE i.reported_at >= datetime({epochSeconds: $as_of - $window_s})
 MATCH (i)-[:VICTIM]->(v:Account)-[t:TRANSFERRED]->(m:Account)
 WHERE t.ts >= coalesce(i.occurred_ts, i.reported_ts - $report_lag_s) - $slack_s
   AND t.ts <= coalesce(i.occurred_ts, i.reported_ts) + $slack_s
-  AND t.ts <= $as_of AND m.kind <> 'merchant' AND m.holder <> v.holder
+  AND t.ts <= $as_of AND m.kind <> 'merchant' AND coalesce(m.holder <> v.holder, true)
 WITH m, v, min(t.ts) AS ts, collect(DISTINCT i.id) AS incs
 WITH m, collect(ts) AS tss, collect(v.id) AS victims, apoc.coll.flatten(collect(incs)) AS incs
 // The most victims inside any fan_in_s span.

@@ -1,5 +1,9 @@
 UNWIND $rows AS r
 MATCH (v:Account {id: r.victim})
+FOREACH (x IN coalesce(r.externals, []) |
+  MERGE (b:Account {id: x.id})
+  SET b:External, b.external_kind = coalesce(b.external_kind, x.kind),
+      b.kind = coalesce(b.kind, 'external'))
 MERGE (i:Incident {id: r.id})
   ON CREATE SET i.reported_ts = r.reported_ts, i.reported_at = datetime({epochSeconds: r.reported_ts}),
                 i.reporter = r.reporter, i.scheme = r.scheme, i.amount = r.amount,
@@ -14,5 +18,6 @@ CALL (i, r) {
 CALL (i, r) {
   WITH i, r WHERE r.caller IS NOT NULL
   MERGE (ph:Phone {id: r.caller})
+    ON CREATE SET ph.foreign = coalesce(r.caller_foreign, false)
   MERGE (i)-[:CALLER]->(ph)
 }

@@ -1,8 +1,9 @@
 // Columnar batch (see transfers.cypher).
 UNWIND range(0, size($event_id) - 1) AS i
 WITH $event_id[i] AS event_id, $phone[i] AS phone, $holder[i] AS holder,
-     $event[i] AS event, $operator[i] AS operator, $ts[i] AS ts
+     $event[i] AS event, $operator[i] AS operator, $ts[i] AS ts, $foreign[i] AS foreign
 MERGE (ph:Phone {id: phone})
+  ON CREATE SET ph.foreign = foreign
 MERGE (p:Person {id: holder})
 MERGE (p)-[s:SIM_EVENT {event_id: event_id}]->(ph)
   ON CREATE SET s.kind = event, s.ts = ts, s.operator = operator

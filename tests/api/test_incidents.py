@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from neo4j import Driver
+
 from tests.api.conftest import Api
 from tests.api.world import IBAN
 
@@ -27,7 +29,8 @@ def test_trace_follows_the_money_and_finds_holders(api: Api) -> None:
                                                                 ("t5", 20000.0)]
     t = b["totals"]
     assert t == {"reported_kzt": 150000.0, "start_kzt": 150000.0, "held_kzt": 100000.0,
-                 "cashed_out_kzt": 50000.0}
+                 "cashed_out_kzt": 50000.0, "left_kzt": 0.0}
+    assert b["exits"] == []
     assert b["truncated"] is False
 
 
@@ -82,7 +85,8 @@ def test_reports_are_validated_like_the_feed(api: Api) -> None:
     cases = [
         (report(incident_id="i3", scheme="alien_abduction"), "scheme"),
         (report(incident_id="i3", beneficiary_ibans=["KZ00BAD"]), "beneficiary_ibans"),
-        (report(incident_id="i3", beneficiary_ibans=[kz_iban("999", 7)]), "beneficiary_ibans"),
+        (report(incident_id="i3", beneficiary_ibans=["4111 1111 1111 1112"]),
+         "beneficiary_ibans"),
         (report(incident_id="i3", victim_iban=kz_iban("999", 8)), "victim_iban"),
         (report(incident_id="i3", occurred_at="2026-03-11T10:00:00"), "occurred_at"),
         (report(incident_id="i3", reported_at="2999-01-01T00:00:00Z"), "reported_at"),
@@ -95,3 +99,22 @@ def test_reports_are_validated_like_the_feed(api: Api) -> None:
         assert r.json()["errors"][0]["field"] == field
         assert "KZ00BAD" not in r.text
     assert api.get("/v1/incidents/i3/trace").status_code == 404
+
+
+def test_a_report_may_name_beneficiaries_outside_the_participants(
+        api: Api, neo4j_driver: Driver, db: str) -> None:
+    from tests.graph_loader.conftest import kz_iban
+
+    card, nobody = "4111 1111 1111 1111", kz_iban("999", 7)
+    r = api.post("/v1/incidents", who="kaspi", json=report(
+        incident_id="inc-ext", beneficiary_ibans=[card, nobody]))
+    assert r.status_code == 201, r.text
+    ids = {api.pseudo("account", "4111111111111111"), api.pseudo("account", nobody)}
+    assert set(r.json()["beneficiaries"]) == ids
+    # Nobody's customers: they seed at the reduced weight until the AFC confirms.
+    assert set(r.json()["pending_confirmation"]) == ids
+    recs, _, _ = neo4j_driver.execute_query(
+        "MATCH (:Incident {id: 'inc-ext'})-[:BENEFICIARY]->(b:External) "
+        "RETURN b.external_kind AS kind", database_=db)
+    assert sorted(x["kind"] for x in recs) == ["card", "iban"]
+    assert "4111" not in r.text

@@ -31,6 +31,9 @@ _CREATE = [
         CREATE (p)-[:HOLDS]->(a:Account {id: r.id, bank: r.bank, kind: r.kind,
           holder: r.holder, opened_ts: r.opened_ts,
           opened_at: datetime({epochSeconds: r.opened_ts})})-[:AT_BANK]->(b)"""),
+    # As the loader writes a counterparty outside the participants (cypher/load/transfers).
+    ("externals", """UNWIND $rows AS r
+        CREATE (:Account:External {id: r.id, external_kind: r.kind, kind: 'external'})"""),
     ("logins", """UNWIND $rows AS r
         MATCH (a:Account {id: r.account}), (d:Device {id: r.device})
         CREATE (a)-[:USED {first_ts: r.first_ts, last_ts: r.last_ts, last_ip: r.ip}]->(d)"""),
@@ -83,6 +86,12 @@ class Builder:
     def _once(self, kind: str, value: Any) -> None:
         if value not in self.rows[kind]:
             self.rows[kind].append(value)
+
+    def external(self, aid: str, kind: str = "card") -> str:
+        """A counterparty outside the participants: no holder, no bank."""
+        if all(x["id"] != aid for x in self.rows["externals"]):
+            self.rows["externals"].append({"id": aid, "kind": kind})
+        return aid
 
     def person(self, pid: str) -> str:
         self._once("persons", pid)

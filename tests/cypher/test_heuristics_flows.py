@@ -59,6 +59,34 @@ def test_fast_pass_through_quiet_when_money_stays(graph: Driver, db: str) -> Non
     assert hits(graph, db, "fast_pass_through", absolute=True) == {}
 
 
+def test_money_leaving_to_cards_counts_as_leaving(graph: Driver, db: str) -> None:
+    # The pass-through's outflows go to cards (no holder, no bank): money that leaves the
+    # participants is still money that left the account.
+    g = Builder()
+    g.account("acc_m", "per_m")
+    for i, amount in enumerate((200_000, 150_000)):
+        src = g.account(f"acc_s{i}", f"per_s{i}")
+        g.transfer(src, "acc_m", amount, T + i * DAY)
+        g.transfer("acc_m", g.external(f"acc_card{i}"), amount * 0.97, T + i * DAY + 1200)
+    g.commit(graph, db)
+    found = hits(graph, db, "fast_pass_through", absolute=True)
+    assert set(found) == {"acc_m"}
+    assert len(found["acc_m"].evidence) == 4
+
+
+def test_a_card_collecting_from_victims_is_flagged(graph: Driver, db: str) -> None:
+    # The mule's card outside the participants is where the victims paid: it is flagged
+    # like any account (it has no holder to compare with the victims').
+    g = Builder()
+    card = g.external("acc_card")
+    for i in range(2):
+        v = g.account(f"acc_v{i}", f"per_v{i}")
+        g.incident(f"inc_{i}", v, [card], reported_ts=T + DAY, occurred_ts=T + i * HOUR)
+        g.transfer(v, card, 100_000, T + i * HOUR + 600)
+    g.commit(graph, db)
+    assert set(hits(graph, db, "victim_fan_in", absolute=True)) == {"acc_card"}
+
+
 def _chain(g: Builder, last_hop_delay: int) -> None:
     for a in ("acc_v", "acc_a", "acc_b", "acc_c"):
         g.account(a, "per_" + a)

@@ -40,9 +40,9 @@ def test_a_reload_reports_exactly_what_the_first_load_did(
         graph: Driver, db: str, tiny_feeds: Path, pseudo: Pseudonymiser,
         tmp_path: Path) -> None:
     # IBANS[5] is never sent as an account, but a list entry names it, which MERGEs a bare
-    # Account. The first load rejects the transfer and the incident that pay it (they
-    # come before the list entries); the reload used to take that bare node for a loaded
-    # account and report both rows loaded.
+    # Account. The first load takes the transfer and the incident that pay it against an
+    # :External counterparty (they come before the list entries); the reload must not take
+    # that node for a participant's account, and reports row for row the same.
     with open(tiny_feeds / "list_entries.csv", "a", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerow(["le-3", "account", IBANS[5], "black", "police notice",
                                  "POLICE", T, ""])
@@ -53,11 +53,15 @@ def test_a_reload_reports_exactly_what_the_first_load_did(
                                  "", ""])
     first = _load(graph, db, tiny_feeds, pseudo, tmp_path / "r1.csv")
     counts = (first.graph_nodes, first.graph_relationships)
-    assert _rejects(tmp_path / "r1.csv")[0][:3] == ("transfers.csv", "5", "to_iban")
+    assert _rejects(tmp_path / "r1.csv") == []
+    outside = "MATCH (a:External) RETURN collect(a.id) AS ids, collect(a.external_kind) AS k"
+    recs, _, _ = graph.execute_query(outside, database_=db)
+    assert (recs[0]["ids"], recs[0]["k"]) == ([pseudo("account", IBANS[5])], ["iban"])
     second = _load(graph, db, tiny_feeds, pseudo, tmp_path / "r2.csv")
     assert _per_file(second) == _per_file(first)
-    assert _rejects(tmp_path / "r2.csv") == _rejects(tmp_path / "r1.csv")
+    assert _rejects(tmp_path / "r2.csv") == []
     assert (second.graph_nodes, second.graph_relationships) == counts
+    assert graph.execute_query(outside, database_=db)[0] == recs
 
 
 def test_a_rejected_duplicate_account_leaves_no_bank(graph: Driver, db: str,

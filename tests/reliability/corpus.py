@@ -196,7 +196,7 @@ def phones() -> FeedCorpus:
         _with(base, 0, "s1", "event_id", "duplicate"),
         _with(base, 0, "s" * 200_000, "event_id"),
         _with(base, 1, "12345", "number", "phone"),
-        _with(base, 1, "+1 555 010 0199", "number", "phone"),
+        _with(base, 1, "+0 555 010 0199", "number", "phone"),
         _with(base, 1, "+8 705 000 00 02", "number", "phone"),
         _with(base, 1, PHONES[1].translate(ARABIC), "number", "phone"),
         _with(base, 1, "+7 705 000 00 0２", "number", "phone"),
@@ -244,7 +244,12 @@ def transfers() -> FeedCorpus:
             ["t2", GOOD_IBANS[1], GOOD_IBANS[2], "149000.5", "2026-03-04T10:20:00Z", "web",
              "false"],
             ["t3", GOOD_IBANS[2], GOOD_IBANS[3], "100000000000", T, "atm", "1"],
-            ["t4", GOOD_IBANS[3], GOOD_IBANS[4], "0.01", T, "qr", "no"]]
+            ["t4", GOOD_IBANS[3], GOOD_IBANS[4], "0.01", T, "qr", "no"],
+            # Counterparties outside the participants: never rejected for being unknown.
+            ["t5", GOOD_IBANS[0], UNKNOWN_IBAN, "1000", T, "app", "true"],
+            ["t6", GOOD_IBANS[1], "4111 1111 1111 1111", "1000", T, "app", "true"],
+            ["t7", "GB82 WEST 1234 5698 7654 32", GOOD_IBANS[2], "1000", T, "web", "true"],
+            ["t8", GOOD_IBANS[3], "wallet:KASPI:77010000001", "1000", T, "app", "false"]]
     base = ["t9", GOOD_IBANS[0], GOOD_IBANS[2], "1000", T, "app", "true"]
     bad = [
         *_injections(base, 0, "tx_id"),
@@ -253,7 +258,9 @@ def transfers() -> FeedCorpus:
         _with(base, 0, "t" * 200_000, "tx_id"),
         _with(base, 1, "KZ00BAD", "from_iban", "IBAN"),
         _with(base, 1, CYPHER_INJECTION[0], "from_iban"),
-        _with(base, 2, UNKNOWN_IBAN, "to_iban", "dangling"),
+        _with(base, 2, "4111 1111 1111 1112", "to_iban", "Luhn"),
+        _with(base, 2, "GB00 WEST 1234 5698 7654 32", "to_iban", "check digits"),
+        _with(base, 1, "wallet:;DROP", "from_iban", "wallet"),
         _with(base, 2, GOOD_IBANS[0], "to_iban", "same account"),
         _with(base, 3, "-5", "amount_kzt", "positive"),
         _with(base, 3, "0", "amount_kzt", "positive"),
@@ -296,7 +303,7 @@ def calls() -> FeedCorpus:
     bad = [
         *_injections(base, 0, "call_id"),
         _with(base, 0, "c1", "call_id", "duplicate"),
-        _with(base, 1, "+1 555 010 0199", "caller", "phone"),
+        _with(base, 1, "+0 555 010 0199", "caller", "phone"),
         *_injections(base, 2, "callee"),
         _with(base, 2, PHONE_FORMS[1], "callee", "own number"),
         _with(base, 3, NO_ZONE, "at", "time zone"),
@@ -319,7 +326,11 @@ def incidents() -> FeedCorpus:
     good = [["inc-1", "2026-03-05T12:00:00+05:00", "HALYK", "phone_fraud", GOOD_IBANS[0],
              "150000", GOOD_IBANS[1], PHONES[1], "2026-03-04T10:00:00+05:00"],
             ["inc-2", T, "AFC", "dropper", GOOD_IBANS[4], "5000",
-             f"{GOOD_IBANS[2]}; {GOOD_IBANS[3]}", "", ""]]
+             f"{GOOD_IBANS[2]}; {GOOD_IBANS[3]}", "", ""],
+            # The money went to a card and an account no participant holds; the fraudster
+            # called from abroad.
+            ["inc-3", T, "AFC", "phone_fraud", GOOD_IBANS[1], "7000",
+             f"4111 1111 1111 1111;{UNKNOWN_IBAN}", "+44 7911 123456", ""]]
     base = ["inc-9", T, "KASPI", "other", GOOD_IBANS[0], "1000", GOOD_IBANS[2], "", ""]
     bad = [
         *_injections(base, 0, "incident_id"),
@@ -331,7 +342,7 @@ def incidents() -> FeedCorpus:
         _with(base, 4, UNKNOWN_IBAN, "victim_iban", "dangling"),
         _with(base, 5, "-1", "amount_kzt", "positive"),
         _with(base, 5, "1e12", "amount_kzt", "exceeds"),
-        _with(base, 6, UNKNOWN_IBAN, "beneficiary_ibans", "dangling"),
+        _with(base, 6, "4111 1111 1111 1112", "beneficiary_ibans", "Luhn"),
         _with(base, 5, "0.001", "amount_kzt", "positive"),
         _with(base, 8, LAST_EXPIRY, "occurred_at", "future"),
         _with(base, 6, " ; ;", "beneficiary_ibans", "1-100"),
@@ -361,8 +372,8 @@ def list_entries() -> FeedCorpus:
             ["le-4", "device", "dev-b", "black", STORED_REASONS[3], "KASPI", T, ""],
             ["le-5", "account", GOOD_IBANS[3], "black", STORED_REASONS[4], "AFC", T, ""],
             ["le-6", "device", FINGERPRINT, "grey", STORED_REASONS[5], "AFC", T, LAST_EXPIRY],
-            # Names an account no accounts feed sent: a bare Account node, which must not
-            # make the dangling transfer and incident above loadable on a reload.
+            # Names an account no accounts feed sent: a bare Account node, which a transfer
+            # above already made an :External one; a reload must report the same.
             ["le-7", "account", UNKNOWN_IBAN, "black", "police notice", "POLICE", T, ""]]
     base = ["le-9", "account", GOOD_IBANS[1], "grey", "suspected mule", "AFC", T, ""]
     bad = [
@@ -372,7 +383,7 @@ def list_entries() -> FeedCorpus:
         _with(base, 2, "KZ00BAD", "entity_id", "IBAN"),
         *_injections(base, 2, "entity_id"),
         _with(["le-9", "person", "12345", *base[3:]], 2, "12345", "entity_id", "12 digits"),
-        _with(["le-9", "phone", "x", *base[3:]], 2, "+1 555 010 0199", "entity_id", "phone"),
+        _with(["le-9", "phone", "x", *base[3:]], 2, "+0 555 010 0199", "entity_id", "phone"),
         _with(base, 3, "white", "list", "one of"),
         _with(base, 4, "r" * 200_000, "reason", "500"),
         _with(base, 4, "r" * (1 << 20), "reason", "500"),
@@ -405,6 +416,8 @@ def raw_identifiers() -> set[str]:
     """Every raw personal identifier in the corpus, as written and normalised."""
     ids = set(GOOD_IBANS) | {UNKNOWN_IBAN, BAD_CHECK_IBAN, kz_iban("722", 50)} | set(IINS)
     ids |= {i.lower() for i in GOOD_IBANS} | {GROUPED_IBAN}
+    ids |= {"4111 1111 1111 1111", "4111111111111111", "GB82 WEST 1234 5698 7654 32",
+            "GB82WEST12345698765432", "77010000001", "7911123456", "447911123456"}
     for p in PHONES + PHONE_FORMS:
         ids.add(p)
         digits = "".join(c for c in p if c.isdigit())

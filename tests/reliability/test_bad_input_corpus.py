@@ -82,14 +82,19 @@ def test_good_data_and_constraints_survive(loaded: tuple, graph: Driver, db: str
     assert after == before and {"account_id", "device_id", "incident_id"} <= after
     acc = {pseudo("account", i.upper()) for i in C.GOOD_IBANS}
     assert ids(graph, db, "MATCH (a:Account) WHERE a.bank IS NOT NULL RETURN a.id AS id") == acc
-    # The account only a list entry names is a bare node, not a loaded account.
-    assert ids(graph, db, "MATCH (a:Account) WHERE a.bank IS NULL RETURN a.id AS id") == {
-        pseudo("account", C.UNKNOWN_IBAN)}
+    # Counterparties no participant holds are :External, not loaded accounts; so is the
+    # account a transfer and a list entry name but no accounts feed sent.
+    outside = {pseudo("account", C.UNKNOWN_IBAN), pseudo("account", "4111111111111111"),
+               pseudo("account", "GB82WEST12345698765432"),
+               pseudo("account", "wallet:KASPI:77010000001")}
+    assert ids(graph, db, "MATCH (a:Account) WHERE a.bank IS NULL RETURN a.id AS id") == outside
+    assert ids(graph, db, "MATCH (a:External) RETURN a.id AS id") == outside
     assert ids(graph, db, "MATCH ()-[t:TRANSFERRED]->() RETURN t.tx_id AS id") == {
-        "t1", "t2", "t3", "t4"}
+        "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"}
     assert ids(graph, db, "MATCH ()-[s:SIM_EVENT]->() RETURN s.event_id AS id") == {"s1", "s2"}
     assert ids(graph, db, "MATCH ()-[c:CALLED]->() RETURN c.call_id AS id") == {"c1", "c2"}
-    assert ids(graph, db, "MATCH (i:Incident) RETURN i.id AS id") == {"inc-1", "inc-2"}
+    assert ids(graph, db, "MATCH (i:Incident) RETURN i.id AS id") == {
+        "inc-1", "inc-2", "inc-3"}
     assert ids(graph, db, "MATCH (e:ListEntry) RETURN e.id AS id") == {
         f"le-{i}" for i in range(1, 8)}
     assert ids(graph, db, "MATCH (d:Device) RETURN d.id AS id") == {
