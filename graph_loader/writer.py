@@ -23,14 +23,15 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from cypher import statement
+from cypher import statement, template
 from fraudgraph.errors import GraphUnavailableError
 from graph_loader.errors import GraphLoaderError
 
 
 @functools.cache
 def cypher(name: str) -> str:
-    return statement(f"load/{name}")
+    """A loader statement; the transfer statements share their :External prelude."""
+    return template(f"load/{name}", EXTERNALS=statement("load/transfer_externals"))
 
 
 @dataclass

@@ -82,17 +82,18 @@ async def create_incident(request: Request, body: IncidentIn, principal: Princip
                                 field="victim_iban")
         # A beneficiary no participant holds (a card, an e-wallet, a foreign IBAN, or a
         # KZ IBAN no accounts feed sent) is an :External counterparty, as in the feed.
+        # Built afresh each try, so a retried transaction writes what this one read.
         outside = {x["id"] for x in row["externals"]}
-        row["externals"] = [*row["externals"],
-                            *({"id": b, "kind": "iban"} for b in row["beneficiaries"]
-                              if b not in known and b not in outside)]
+        shaped = {**row, "externals": [
+            *row["externals"], *({"id": b, "kind": "iban"} for b in row["beneficiaries"]
+                                 if b not in known and b not in outside)]}
         del pending[:]  # a managed transaction may run more than once
         bank_of = {b["id"]: b["bank"] for b in check["banks"]}
         if not scope.sees([bank_of.get(row["victim"])]):
             raise Forbidden(f"a key of bank {principal.bank} reports incidents of its own "
                             "customers only: the victim account is held at another bank")
         pending.extend(b for b in row["beneficiaries"] if not scope.sees([bank_of.get(b)]))
-        await (await tx.run(*write_statement("incidents", [row]))).consume()
+        await (await tx.run(*write_statement("incidents", [shaped]))).consume()
         await (await tx.run(cypher("incident_pending"), id=row["id"], by=principal.key_id,
                             pending=pending, weight=reduced)).consume()
 
