@@ -16,7 +16,7 @@ from api import problems
 from api.audit import AuditLog
 from api.auth import KeyCache
 from api.config import ApiConfig
-from api.db import Graph, make_async_driver
+from api.db import Graph, cypher, make_async_driver
 from api.guard import GuardMiddleware
 from api.metrics import Metrics
 from api.models.common import Problem
@@ -92,6 +92,12 @@ def create_app(
         graph = Graph(driver, settings.neo4j_database, retry_after_s=config.retry_after_s,
                       timeout_s=config.neo4j_timeout_s)
         app.state.graph = graph
+        # The hot path's statements, planned as soon as the graph answers (at start and
+        # after an outage), so that the first checks do not wait on a cold plan cache.
+        graph.keep_warm(cypher("key_lookup"), hash="")
+        graph.keep_warm(cypher("check"), payer="", payee="", device=None, phone=None, at=0,
+                        sim_window=config.check.sim_change_window_s,
+                        inbound_window=config.check.inbound_window_s)
         app.state.keys = KeyCache(graph, config.key_cache_ttl_s,
                                   budget_s=config.check_timeout_s)
         audit.start()
@@ -130,7 +136,8 @@ def create_app(
         "default": Rate(config.rate_default_per_s, config.rate_default_burst)})
     problems.install(app)
     # Added innermost first: Observe (request id, metrics, audit) sees what Guard refuses.
-    app.add_middleware(GuardMiddleware, max_body_bytes=config.max_body_bytes)
+    app.add_middleware(GuardMiddleware, max_body_bytes=config.max_body_bytes,
+                       budgets={"/v1/check": config.check_timeout_s})
     app.add_middleware(ObserveMiddleware, audit=audit, metrics=metrics)
     for module in (health, check, screen, entities, clusters, incidents, lists, queries,
                    keys, *casework_routes.MODULES):

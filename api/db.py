@@ -4,15 +4,23 @@ Driver errors that mean "Neo4j is not there right now" become Unavailable (503 w
 Retry-After); the driver reconnects by itself, so the API recovers without a restart.
 Every round trip is bounded (`timeout_s`, or a read's own shorter `budget_s`, the
 check's): during an outage a request answers 503 within its budget instead of waiting
-on a connection attempt. A read cut short by its budget is run once more in the
-background under the long bound, so that a connection to (and a plan on) a slow,
-just-restarted server is still made and the next requests find them.
+on a connection attempt. A request may also carry one deadline for all its reads
+(`request_deadline`, set by the front door for the check): the key lookup and the check's
+own read then share the check's budget instead of each having a whole one. A read cut
+short is answered at once (its cancellation, which may wait on a dying connection, is
+not awaited); a short-budget read goes on in the background under the long bound, so
+that a connection to (and a plan on) a slow, just-restarted server is still made, and
+later reads of that statement wait for it instead of each asking the cold server for a
+plan of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any, TypeVar
 
@@ -32,6 +40,46 @@ from fraudgraph.errors import GraphUnavailableError
 from fraudgraph.settings import Settings
 
 T = TypeVar("T")
+
+# The monotonic time by which the current request must have its answer (None: no
+# request-wide bound). A ContextVar: each request's task sees its own.
+_DEADLINE: ContextVar[float | None] = ContextVar("fraudgraph_request_deadline", default=None)
+
+
+@contextmanager
+def request_deadline(budget_s: float) -> Iterator[None]:
+    """Every read inside shares one bound: `budget_s` from now."""
+    token = _DEADLINE.set(time.monotonic() + budget_s)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _bound(own_s: float | None) -> float | None:
+    """A read's bound: its own, cut to what is left of the request's deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return own_s
+    left = max(0.0, deadline - time.monotonic())
+    return left if own_s is None else min(own_s, left)
+
+
+async def _settled(task: asyncio.Future[T], bound_s: float | None) -> bool:
+    """Whether `task` finished within `bound_s` (it is neither awaited past the bound nor
+    cancelled here)."""
+    if bound_s is None:
+        await asyncio.wait({task})
+        return True
+    done, _ = await asyncio.wait({task}, timeout=bound_s)
+    return task in done
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    # An abandoned read's late error is expected; retrieving it keeps asyncio quiet.
+    if not task.cancelled():
+        task.exception()
+
 
 # Errors after which a later retry may succeed: the graph is down, restarting or overloaded.
 UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
@@ -93,6 +141,24 @@ class Graph:
         self.retry_after_s = retry_after_s
         self.timeout_s = timeout_s
         self._warming: dict[str, asyncio.Task[None]] = {}
+        self._hot: list[tuple[str, dict[str, Any]]] = []
+        self._lost = True  # nothing is planned yet: the first answer warms the hot path
+
+    def keep_warm(self, query: str, **params: Any) -> None:
+        """`query` is planned again in the background as soon as the graph answers after
+        an outage, before the first request for it: a restarted server's plan cache is
+        empty, and the hot path's statement takes it seconds to plan when cold."""
+        self._hot.append((query, params))
+
+    def _note(self, reachable: bool) -> None:
+        if not reachable:
+            self._lost = True
+        elif self._lost:
+            self._lost = False
+            for query, params in self._hot:
+                if query not in self._warming:
+                    self._warm(asyncio.ensure_future(self._run_read(query, params)), query,
+                               self.timeout_s)
 
     def _unavailable(self, e: BaseException) -> Unavailable:
         return Unavailable(f"the graph database is not reachable ({type(e).__name__}); "
@@ -102,14 +168,32 @@ class Graph:
                    **params: Any) -> list[dict[str, Any]]:
         """One auto-commit read: no driver-side retries, so an outage answers 503 at
         once instead of after a retry back-off (the caller may retry; reads are safe).
-        `budget_s`: this read's own bound (the check's is shorter than the default)."""
+        `budget_s`: this read's own bound (the check's is shorter than the default), cut
+        to what is left of the request's deadline."""
+        bound = _bound(budget_s or self.timeout_s)
+        t0 = time.monotonic()
         try:
-            return await asyncio.wait_for(self._run_read(query, params),
-                                          budget_s or self.timeout_s)
+            warming = self._warming.get(query)
+            if warming is not None:
+                # A cold server is planning this statement already: wait for that plan
+                # rather than make the server plan it once more for every request.
+                if not await _settled(warming, bound):
+                    raise TimeoutError(f"{query[:40]!r} is still being planned")
+                if bound is not None:
+                    bound = max(0.0, bound - (time.monotonic() - t0))
+            task = asyncio.ensure_future(self._run_read(query, params))
+            if await _settled(task, bound):
+                rows = task.result()
+                self._note(reachable=True)
+                return rows
+            # Answered at the bound, not after the read's cancellation, which may wait
+            # on a dying connection for another second.
+            self._abandon(task, query, budget_s, time.monotonic() - t0)
+            raise TimeoutError(f"no answer within {bound:.2f} s")
         except TimeoutError as e:
-            self._warm(query, params, budget_s)
             raise self._unavailable(e) from e
         except UNAVAILABLE_ERRORS as e:
+            self._note(reachable=False)
             raise self._unavailable(e) from e
         except ClientError as e:
             if going_away(e):
@@ -122,21 +206,29 @@ class Graph:
             result = await session.run(query, params)
             return [r.data() async for r in result]
 
-    def _warm(self, query: str, params: dict[str, Any], budget_s: float | None) -> None:
-        """After a short-budget read timed out, run it once more in the background under
-        the long bound. A cold server (just restarted, its plan cache empty) may need
-        longer than the check's budget to plan the query: each timed-out check abandons
-        that planning, so without this the check could time out for as long as the
-        server is slow. One such run per statement at a time."""
-        if budget_s is None or self.timeout_s is None or budget_s >= self.timeout_s \
-                or query in self._warming:
+    def _abandon(self, task: asyncio.Future[Any], query: str, budget_s: float | None,
+                 spent_s: float) -> None:
+        """A read that missed a short budget goes on in the background, up to the long
+        bound, as the statement's warm-up: a cold server (just restarted, its plan cache
+        empty) may need longer than the check's budget to plan it, and cancelling would
+        throw that planning away, so the check could time out for as long as the server
+        is slow. One warm-up per statement; later reads of it wait for that one. Any other
+        timed-out read is cancelled."""
+        short = budget_s is not None and self.timeout_s is not None \
+            and budget_s < self.timeout_s
+        if not short or query in self._warming or self.timeout_s is None:
+            task.add_done_callback(_consume)
+            task.cancel()
             return
+        self._warm(task, query, max(0.0, self.timeout_s - spent_s))
+
+    def _warm(self, task: asyncio.Future[Any], query: str, left_s: float | None) -> None:
+        task.add_done_callback(_consume)
 
         async def warm() -> None:
             try:
-                await asyncio.wait_for(self._run_read(query, params), self.timeout_s)
-            except Exception:  # best effort: the next check tries again anyway
-                pass
+                if not await _settled(task, left_s):
+                    task.cancel()
             finally:
                 self._warming.pop(query, None)
 
@@ -155,16 +247,19 @@ class Graph:
 
         # A write gets twice the budget: it may retry once on a transient error.
         try:
-            return await asyncio.wait_for(
+            done = await asyncio.wait_for(
                 run(), None if self.timeout_s is None else 2 * self.timeout_s + 1.0)
         except TimeoutError as e:
             raise self._unavailable(e) from e
         except UNAVAILABLE_ERRORS as e:
+            self._note(reachable=False)
             raise self._unavailable(e) from e
         except ClientError as e:
             if going_away(e):
                 raise self._unavailable(e) from e
             raise
+        self._note(reachable=True)
+        return done
 
     async def ping(self, budget_s: float | None = None) -> None:
         await self.read(statement("api/ping"), budget_s=budget_s)

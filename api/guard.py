@@ -6,7 +6,10 @@
    a byte is read, and a chunked body is cut off (413) as soon as it grows past it;
 3. the body's text is well-formed Unicode: a JSON string holding a lone UTF-16 surrogate
    (`"\\ud800"`, legal JSON, not encodable as UTF-8) is answered 422, never passed on to
-   the driver, where it would fail as a 500.
+   the driver, where it would fail as a 500;
+4. a path with a time budget (the check's) gets one deadline for the whole request, the
+   key lookup included: during an outage the answer (503) comes within the budget, not
+   after one budget for the key and another for the check.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.db import request_deadline
 from api.errors import ApiError
 from api.problems import problem
 
@@ -63,14 +68,24 @@ def _token(scope: Scope) -> str | None:
 
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int,
+                 budgets: Mapping[str, float] | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.budgets = dict(budgets or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        budget = self.budgets.get(scope["path"])
+        if budget is None:
+            await self._guard(scope, receive, send)
+            return
+        with request_deadline(budget):
+            await self._guard(scope, receive, send)
+
+    async def _guard(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         try:
             if scope["path"].startswith(_PROTECTED):

@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from fraudgraph.errors import Neo4jServerError
 from fraudgraph.settings import REPO_ROOT, Settings
@@ -274,6 +281,7 @@ db.transaction.timeout=10m
         try:
             self._wait_for_bolt(proc)
             self._ensure_password()
+            self._wait_for_database(t0)
         except BaseException:
             self.stop()
             raise
@@ -304,6 +312,38 @@ db.transaction.timeout=10m
             f"Neo4j did not answer on Bolt within {self.settings.start_timeout_s:.0f}s; "
             f"see {self.console_log}:\n{_tail(self.console_log)}"
         )
+
+    def _wait_for_database(self, t0: float) -> None:
+        """Until the default database takes transactions. Bolt answers (and the password
+        is set) a while before the database is online; "started" means usable, so that
+        a caller timing its recovery from this point (an API, an on-call engineer) is
+        not told of a server that still refuses every transaction. A transaction is
+        begun and closed: BEGIN is answered only by an online database, and nothing
+        runs."""
+        pw = self.password()
+        if pw is None:
+            return
+        deadline = t0 + self.settings.start_timeout_s
+        drv = GraphDatabase.driver(self.settings.local_uri, auth=("neo4j", pw))
+        try:
+            while True:
+                try:
+                    with drv.session(database=self.settings.neo4j_database) as session:
+                        session.begin_transaction().close()
+                    return
+                except ClientError as e:
+                    if e.code == "Neo.ClientError.Database.DatabaseNotFound":
+                        return  # nothing to wait for: whoever uses it will say so
+                    raise
+                except (ServiceUnavailable, SessionExpired, TransientError, OSError) as e:
+                    if time.monotonic() > deadline:
+                        raise Neo4jServerError(
+                            f"database {self.settings.neo4j_database!r} did not come online "
+                            f"within {self.settings.start_timeout_s:.0f}s ({e}); see "
+                            f"{self.console_log}") from e
+                    time.sleep(0.2)
+        finally:
+            drv.close()
 
     def _ensure_password(self) -> None:
         """First start: replace the expired initial password with a generated one."""
