@@ -168,7 +168,7 @@ class Neo4jServer:
             raise Neo4jServerError(f"maven failed for {pom}:\n{tail}")
 
     # ---------------------------------------------------------------- config
-    def _java(self) -> str:
+    def java(self) -> str:
         java_home = self.settings.java_home or (
             Path(os.environ["JAVA_HOME"]) if "JAVA_HOME" in os.environ else None
         )
@@ -248,7 +248,7 @@ db.transaction.timeout=10m
                     f"port {p} on 127.0.0.1 is already in use by another process; "
                     "set FRAUDGRAPH_BOLT_PORT / FRAUDGRAPH_HTTP_PORT to a free port"
                 )
-        java = self._java()
+        java = self.java()
         if not self.is_built():
             log.info("building Neo4j %s from Maven Central", NEO4J_VERSION)
             self.build()

@@ -12,9 +12,10 @@ import hashlib
 import json
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import psutil
@@ -50,7 +51,7 @@ def write_statement(feed_name: str, rows: list[dict[str, Any]]) -> tuple[str, di
     return cypher(feed.name), batch_params(feed, rows)
 
 
-def _file_key(path: Path, feed: str) -> str:
+def file_key(path: Path, feed: str) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -73,7 +74,7 @@ def _known_accounts(driver: Driver, database: str) -> U64Set:
 PROVENANCE_KEY = "provenance"
 
 
-def _mark_provenance(driver: Driver, database: str, directory: Path) -> None:
+def mark_provenance(driver: Driver, database: str, directory: Path) -> None:
     """Whether the graph holds anything but generated worlds (a directory with the
     generator's truth/manifest.json): tools that reset a graph for their own synthetic
     world (the notebooks) refuse a graph that ever took real feeds."""
@@ -121,6 +122,99 @@ def _redacted(feed: Feed, raw: dict[str, Any] | None, pseudo: Pseudonymiser) -> 
     return json.dumps(out, ensure_ascii=False)
 
 
+class Sink(Protocol):
+    """Where the shaped, deduplicated batches of one feed file go: Neo4j's write
+    transactions (online), or the bulk importer's files (bulk.py)."""
+
+    def banks(self, codes: list[str]) -> None: ...
+
+    def batch(self, rows: list[dict[str, Any]], progress: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class OnlineSink:
+    """Batches as UNWIND statements on writer threads (writer.py), each committed with
+    its progress record."""
+
+    def __init__(self, driver: Driver, database: str, feed: Feed, writers: int) -> None:
+        self.feed = feed
+        self.query = cypher(feed.name)
+        self.fast = cypher(f"{feed.name}_create") if feed.fast_path else None
+        # Only the event feeds' rows are independent of each other (CREATE, guarded by
+        # uniqueness constraints); the others MERGE shared nodes and keep one writer,
+        # which also keeps the accounts feed's Bank rows ahead of the accounts needing them.
+        self.writer = Writers(driver, database, writers if feed.fast_path else 1)
+
+    def banks(self, codes: list[str]) -> None:
+        self.writer.put(cypher("banks"), {"rows": codes}, None, None)
+
+    def batch(self, rows: list[dict[str, Any]], progress: dict[str, Any]) -> None:
+        self.writer.put(self.query, batch_params(self.feed, rows), self.fast, progress)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+@dataclass
+class Loading:
+    """The state one load shares across its files: the shaping context, the accounts
+    known so far, the rejects file and the report."""
+
+    driver: Driver
+    database: str
+    directory: Path
+    pseudo: Pseudonymiser
+    ctx: ShapeContext
+    known: U64Set
+    rejects: RejectsWriter
+    report: LoadReport
+    batch_size: int
+    budget: list[int | None]
+    t0: float
+    peak: int = 0
+
+    def load_file(self, feed: Feed, path: Path, sink: Sink, progress: bool) -> FileReport:
+        job = _FileLoad(self, feed, path, sink)
+        self.report.files.append(job.report)
+        job.run(progress)
+        self.peak = max(self.peak, job.peak_rss)
+        return job.report
+
+    def finish(self) -> LoadReport:
+        self.rejects.close()
+        report = self.report
+        report.peak_rss_mb = round(
+            max(self.peak, psutil.Process().memory_info().rss) / 2**20, 1)
+        report.graph_nodes, report.graph_relationships = graph_counts(self.driver,
+                                                                      self.database)
+        report.seconds = round(time.monotonic() - self.t0, 3)
+        report.finished_at = datetime.now(UTC).isoformat()
+        return report
+
+
+def feed_files(directory: Path) -> list[tuple[Feed, Path]]:
+    """The feed files of a directory, in load order (FEEDS)."""
+    files = [(f, p) for f in FEEDS if (p := find_feed_file(directory, f.name)) is not None]
+    if not files:
+        raise GraphLoaderError(f"{directory}: no feed files (expected e.g. accounts.csv)")
+    return files
+
+
+def start_loading(driver: Driver, database: str, directory: Path, pseudo: Pseudonymiser, *,
+                  rejects_path: Path, batch_size: int, now: datetime | None,
+                  stop_after_batches: int | None = None) -> Loading:
+    now = now or datetime.now(UTC)
+    known = _known_accounts(driver, database)
+    ctx = ShapeContext(now=now, pseudo=pseudo, account_known=lambda a: key64(a) in known,
+                       device_known=_KnownDevices(driver, database).__contains__)
+    report = LoadReport(directory=str(directory), started_at=now.isoformat(),
+                        rejects_file=str(rejects_path))
+    return Loading(driver, database, directory, pseudo, ctx, known,
+                   RejectsWriter(rejects_path), report, batch_size, [stop_after_batches],
+                   time.monotonic())
+
+
 def load_directory(
     driver: Driver,
     database: str,
@@ -139,64 +233,41 @@ def load_directory(
     `writers`: concurrent write transactions for the event feeds (transfers, calls).
     `stop_after_batches` interrupts the load after that many batches (crash simulation).
     """
-    t0 = time.monotonic()
-    now = now or datetime.now(UTC)
-    report = LoadReport(directory=str(directory), started_at=now.isoformat())
-    files = [(f, p) for f in FEEDS if (p := find_feed_file(directory, f.name)) is not None]
-    if not files:
-        raise GraphLoaderError(f"{directory}: no feed files (expected e.g. accounts.csv)")
+    files = feed_files(directory)
     # Before the first batch: a load that crashes half-way has still brought its data in.
-    _mark_provenance(driver, database, directory)
-    known = _known_accounts(driver, database)
-    ctx = ShapeContext(now=now, pseudo=pseudo, account_known=lambda a: key64(a) in known,
-                       device_known=_KnownDevices(driver, database).__contains__)
-    rejects = RejectsWriter(rejects_path)
-    report.rejects_file = str(rejects_path)
-    budget = [stop_after_batches]
-    peak = 0
+    mark_provenance(driver, database, directory)
+    loading = start_loading(driver, database, directory, pseudo, rejects_path=rejects_path,
+                            batch_size=batch_size, now=now,
+                            stop_after_batches=stop_after_batches)
     try:
         for feed, path in files:
-            job = _FileLoad(driver, database, feed, path, ctx, known, rejects, pseudo,
-                            batch_size, budget, writers)
-            report.files.append(job.report)
-            job.run(progress)
-            peak = max(peak, job.peak_rss)
-    finally:
-        rejects.close()
-    report.peak_rss_mb = round(max(peak, psutil.Process().memory_info().rss) / 2**20, 1)
-    report.graph_nodes, report.graph_relationships = graph_counts(driver, database)
-    report.seconds = round(time.monotonic() - t0, 3)
-    report.finished_at = datetime.now(UTC).isoformat()
-    return report
+            loading.load_file(feed, path, OnlineSink(driver, database, feed, writers),
+                              progress)
+    except BaseException:
+        loading.rejects.close()
+        raise
+    return loading.finish()
 
 
 class _FileLoad:
     """One feed file: read -> shape -> deduplicate per chunk -> queue batches."""
 
-    def __init__(self, driver: Driver, database: str, feed: Feed, path: Path,
-                 ctx: ShapeContext, known: U64Set, rejects: RejectsWriter,
-                 pseudo: Pseudonymiser, batch_size: int, budget: list[int | None],
-                 writers: int) -> None:
-        self.driver, self.database = driver, database
-        self.feed, self.path, self.ctx, self.known = feed, path, ctx, known
-        self.rejects, self.pseudo = rejects, pseudo
-        self.batch_size = batch_size
-        self.budget = budget  # batches left before a simulated crash; [None] = unlimited
+    def __init__(self, loading: Loading, feed: Feed, path: Path, sink: Sink) -> None:
+        self.driver, self.database = loading.driver, loading.database
+        self.feed, self.path, self.ctx, self.known = feed, path, loading.ctx, loading.known
+        self.rejects, self.pseudo = loading.rejects, loading.pseudo
+        self.batch_size = loading.batch_size
+        self.budget = loading.budget  # batches left before a simulated crash; [None]: no end
+        self.sink = sink
         self.report = FileReport(file=str(path), feed=feed.name)
-        self.key = _file_key(path, feed.name)
-        self.progress = read_progress(driver, database, self.key)
+        self.key = file_key(path, feed.name)
+        self.progress = read_progress(self.driver, self.database, self.key)
         self.report.resumed_from_row = self.progress.highest
         # Rows up to here are covered by batches already queued; each batch claims the
         # rows after it, so rejected and already-committed rows fall inside some range.
         self.after = 0
-        # Only the event feeds' rows are independent of each other (CREATE, guarded by
-        # uniqueness constraints); the others MERGE shared nodes and keep one writer, which
-        # also keeps the accounts feed's Bank rows ahead of the accounts that need them.
-        self.writers = writers if feed.fast_path else 1
         self.seen = U64Set()
         self.pending: list[tuple[int, dict[str, Any], Shaped]] = []
-        self.query = cypher(feed.name)
-        self.fast = cypher(f"{feed.name}_create") if feed.fast_path else None
         self.peak_rss = 0
 
     def run(self, progress: bool) -> None:
@@ -206,7 +277,6 @@ class _FileLoad:
             log.info("%s: resuming; rows up to %d committed, and %d ranges beyond",
                      self.path.name, self.progress.done, len(self.progress.ahead))
         proc = psutil.Process()
-        self.writer = Writers(self.driver, self.database, self.writers)
         bar = tqdm(desc=f"load {self.feed.name}", unit="rows", disable=not progress,
                    mininterval=1.0)
         try:
@@ -228,7 +298,7 @@ class _FileLoad:
                     self.peak_rss = max(self.peak_rss, proc.memory_info().rss)
             self.settle()
         finally:
-            self.writer.close()
+            self.sink.close()
             bar.update(fr.read - bar.n)  # the rows after the last full step of 10,000
             bar.close()
         fr.seconds = round(time.monotonic() - t0, 3)
@@ -261,7 +331,7 @@ class _FileLoad:
             if not self.progress.committed(row_no):
                 batch.append(sh.row)
         if banks:
-            self.writer.put(cypher("banks"), {"rows": banks}, None, None)
+            self.sink.banks(banks)
         if not batch:
             return
         times = [r["ts"] for r in batch if isinstance(r.get("ts"), int)]
@@ -269,7 +339,7 @@ class _FileLoad:
         progress = {"key": self.key, "feed": self.feed.name, "file": self.path.name,
                     "after": self.after, "rows_done": last,
                     "max_ts": max(times) if times else None}
-        self.writer.put(self.query, batch_params(self.feed, batch), self.fast, progress)
+        self.sink.batch(batch, progress)
         self.after = last
         if self.budget[0] is not None:
             self.budget[0] -= 1
