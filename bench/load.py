@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py --out var/bench/load.json [--sizes 100000,1000000]
                                    [--baseline-rows 5000] [--baseline FILE]
-                                   [--writers N] [--ceiling]
+                                   [--writers N] [--ceiling] [--bulk]
 
 For each size it writes a synthetic feed (accounts + transfers, valid KZ IBANs), starts a
 dedicated Neo4j instance (var/bench-load, port 7693), and measures:
@@ -11,6 +11,8 @@ dedicated Neo4j instance (var/bench-load, port 7693), and measures:
 - the baseline: one MERGE per row through the same driver, on the first
   `--baseline-rows` transfers of the same file, on an empty graph (a full 1M-row naive
   run would take most of an hour; its rate is stable after a few thousand rows);
+- with --bulk, the same feed through `fraudgraph load --bulk` (neo4j-admin import) end to
+  end, against the batched load's end-to-end rate in the same run;
 - with --ceiling, Neo4j's own rate for the loader's CREATE statement and writers on
   batches built beforehand: the most any loader could reach on this box.
 """
@@ -24,12 +26,12 @@ import json
 import logging
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -100,13 +102,12 @@ def write_feed(d: Path, n_transfers: int, seed: int = 1) -> int:
     return n_acc
 
 
-def batched(world: Path, settings: Settings, tag: str) -> dict[str, float]:
+def batched(world: Path, settings: Settings, tag: str) -> dict[str, Any]:
     driver = make_driver(settings)
     reset_data(driver, settings.neo4j_database)
     apply_schema(driver, settings.neo4j_database)
     driver.close()
     report = REPO / "var" / "bench-load" / f"report-{tag}.json"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.monotonic()
     subprocess.run(
         [str(REPO / ".venv" / "bin" / "fraudgraph"), "load", str(world), "--report", str(report)],
@@ -115,7 +116,6 @@ def batched(world: Path, settings: Settings, tag: str) -> dict[str, float]:
         stdout=subprocess.DEVNULL,
     )
     wall = time.monotonic() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     rep = json.loads(report.read_text())
     files = {f["feed"]: f for f in rep["files"]}
     acc, tr = files["accounts"], files["transfers"]
@@ -127,9 +127,38 @@ def batched(world: Path, settings: Settings, tag: str) -> dict[str, float]:
         "transfers_seconds": tr["seconds"],
         "nodes": nodes,
         "rels": rels,
+        "rels_total": sum(rep["graph_relationships"].values()),
         "nodes_per_s": round(nodes / acc["seconds"], 1),
         "rels_per_s": round(rels / tr["seconds"], 1),
-        "peak_rss_mb": round(max(peak_kb, before) / 1024, 1),
+        # The loader's own peak (sampled every 10,000 rows): getrusage's children maximum
+        # would also count a Neo4j this process started and a bulk load stopped.
+        "peak_rss_mb": rep["peak_rss_mb"],
+        "rejected": rep["totals"]["rejected"],
+    }
+
+
+def bulk(world: Path, settings: Settings, tag: str) -> dict[str, Any]:
+    """`fraudgraph load --bulk` into the emptied database, end to end: feed files to a
+    queryable graph (validation, import files, neo4j-admin, server restart, schema)."""
+    driver = make_driver(settings)
+    reset_data(driver, settings.neo4j_database)
+    driver.close()
+    report = REPO / "var" / "bench-load" / f"report-bulk-{tag}.json"
+    t0 = time.monotonic()
+    subprocess.run(
+        [str(REPO / ".venv" / "bin" / "fraudgraph"), "load", str(world), "--bulk",
+         "--report", str(report)],
+        env={**os.environ, **ENV}, check=True, stdout=subprocess.DEVNULL)
+    wall = time.monotonic() - t0
+    rep = json.loads(report.read_text())
+    rels = sum(rep["graph_relationships"].values())
+    return {
+        "wall_seconds": round(wall, 2),
+        "steps_seconds": rep["bulk"]["seconds"],
+        "rels": rels,
+        "nodes": sum(rep["graph_nodes"].values()) - rep["graph_nodes"].get("External", 0),
+        "rels_per_s_end_to_end": round(rels / wall, 1),
+        "peak_rss_mb": rep["peak_rss_mb"],  # as the batched load's (above)
         "rejected": rep["totals"]["rejected"],
     }
 
@@ -200,6 +229,8 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, help="an earlier result JSON to compare with")
     ap.add_argument("--ceiling", action="store_true",
                     help="also measure Neo4j's rate for prebuilt batches (no validation)")
+    ap.add_argument("--bulk", action="store_true",
+                    help="also load the same feed with --bulk (neo4j-admin import)")
     ap.add_argument("--writers", type=int, default=None,
                     help="concurrent writer transactions of the loader (FRAUDGRAPH_LOAD_WRITERS)")
     args = ap.parse_args()
@@ -234,6 +265,14 @@ def main() -> None:
                 top = ceiling(world, settings, settings.load_writers, settings.batch_size)
                 res["neo4j_ceiling_rels_per_s"] = round(top, 1)
                 res["share_of_ceiling"] = round(float(res["rels_per_s"]) / top, 3)
+            if args.bulk:
+                log.info("bulk load of %d transfers", size)
+                b = bulk(world, settings, str(size))
+                online_e2e = float(res["rels_total"]) / float(res["wall_seconds"])
+                b["online_rels_per_s_end_to_end"] = round(online_e2e, 1)
+                b["speedup_over_online"] = round(float(b["rels_per_s_end_to_end"])
+                                                 / online_e2e, 2)
+                res["bulk"] = b
             results["sizes"][str(size)] = res  # type: ignore[index]
             log.info("%d: %s", size, res)
     finally:

@@ -28,8 +28,9 @@ from fraudgraph.vocabulary import LOADED_LABELS, LOADED_RELS
 from graph_loader.errors import GraphLoaderError
 from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
-from graph_loader.reader import find_feed_file, read_rows
+from graph_loader.reader import RawRecord, find_feed_file, read_rows
 from graph_loader.report import FileReport, LoadReport, RejectsWriter
+from graph_loader.vectorised import shape_many
 from graph_loader.writer import Writers, cypher, read_progress
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ def _known_accounts(driver: Driver, database: str) -> U64Set:
 
 
 PROVENANCE_KEY = "provenance"
+# Rows shaped together: large enough for pyarrow's column kernels to pay off, small
+# enough to keep memory flat.
+SHAPE_CHUNK = 8192
 
 
 def mark_provenance(driver: Driver, database: str, directory: Path) -> None:
@@ -280,22 +284,17 @@ class _FileLoad:
         bar = tqdm(desc=f"load {self.feed.name}", unit="rows", disable=not progress,
                    mininterval=1.0)
         try:
-            for row_no, raw, structural in read_rows(self.path, self.feed.columns):
+            chunk: list[RawRecord] = []
+            for record in read_rows(self.path, self.feed.columns):
                 fr.read += 1
-                if structural is not None or raw is None:
-                    self.reject(row_no, "(record)", structural or "unreadable record", raw)
-                    continue
-                try:
-                    shaped = self.feed.shape(raw, self.ctx)
-                except RowRejected as e:
-                    self.reject(row_no, e.field, e.reason, raw)
-                    continue
-                self.pending.append((row_no, raw, shaped))
-                if len(self.pending) >= self.batch_size:
-                    self.settle()
+                chunk.append(record)
+                if len(chunk) >= SHAPE_CHUNK:
+                    self.shape(chunk)
+                    chunk = []
                 if fr.read % 10000 == 0:
                     bar.update(10000)
                     self.peak_rss = max(self.peak_rss, proc.memory_info().rss)
+            self.shape(chunk)
             self.settle()
         finally:
             self.sink.close()
@@ -304,6 +303,23 @@ class _FileLoad:
         fr.seconds = round(time.monotonic() - t0, 3)
         log.info("%s: read %d, loaded %d, rejected %d", self.path.name, fr.read, fr.loaded,
                  fr.rejected)
+
+    def shape(self, chunk: list[RawRecord]) -> None:
+        """Shape a chunk of read records at once (vectorised.py), then take them in row
+        order, so rejects and batches come out exactly as row by row."""
+        readable = [raw for _, raw, structural in chunk if structural is None and raw is not None]
+        shaped = iter(shape_many(self.feed, readable, self.ctx))
+        for row_no, raw, structural in chunk:
+            if structural is not None or raw is None:
+                self.reject(row_no, "(record)", structural or "unreadable record", raw)
+                continue
+            result = next(shaped)
+            if isinstance(result, RowRejected):
+                self.reject(row_no, result.field, result.reason, raw)
+                continue
+            self.pending.append((row_no, raw, result))
+            if len(self.pending) >= self.batch_size:
+                self.settle()
 
     def settle(self) -> None:
         """Deduplicate the shaped chunk (vectorised) and queue its new rows."""

@@ -1,0 +1,89 @@
+"""The vectorised shaping of transfers against the per-row shaper: for any mix of
+canonical, unusual and invalid field values, the same shaped row or the same rejection
+(field and reason). Pure: no server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fraudgraph.pseudonym import Pseudonymiser
+from graph_loader import feeds
+from graph_loader.feeds import FEEDS_BY_NAME, RowRejected, ShapeContext, Shaped
+from graph_loader.vectorised import shape_many
+from tests.graph_loader.conftest import IBANS
+
+NOW = datetime(2026, 3, 10, tzinfo=UTC)
+
+IDS = ["t1", "tx-9.a:b_c", " t2", "t 3", "", None, "т4", "a" * 128, "a" * 129, "-x",
+       "t\udce9"]
+SIDES = [IBANS[0], IBANS[1], IBANS[5], "4111111111111111", "4111111111111112",
+         "DE89370400440532013000", "wallet:QIWI:u1", "KZ00BAD", "", None,
+         IBANS[0].lower(), f" {IBANS[1]} "]
+AMOUNTS = ["150000", "0.01", "0", "0.00", "5000.50", "12.345", "1e3", "-5", "100000000000",
+           "100000000000.01", "999999999999", " 7", "", None, "abc", 250, 12.5, "007"]
+TIMES = ["2026-03-04T10:00:00+05:00", "2026-03-04T10:00:00Z", "2026-03-04T10:00:00z",
+         "2026-03-04t10:00:00+05:00", "2026-03-04 10:00:00+05:00", "2026-02-30T10:00:00+05:00",
+         "2026-03-04T10:00:00+14:00", "2026-03-04T10:00:00+14:01", "2026-03-04T10:00:00-12:00",
+         "2026-03-04T10:00:00+05:60", "2026-03-04T10:00:00", "1989-12-31T23:59:59Z",
+         "1990-01-01T00:00:00+05:00", "1990-01-01T05:00:00+05:00", "2026-03-11T00:00:00Z",
+         "2026-03-11T00:00:01Z", "2026-03-12T00:00:00Z", "2026-03-04T24:00:00+05:00",
+         "2026-03-04T10:00:00.5+05:00", "2026-03-04T10:00+05:00", "", None, "0000-01-01T00:00:00Z"]
+CHANNELS = ["app", "APP", "qr", "ussd", "sms", "", None, "\udce9"]
+FLAGS = ["true", "false", "TRUE", "1", "no", "maybe", "", None, True]
+
+
+def _context() -> ShapeContext:
+    pseudo = Pseudonymiser("k")
+    known = {pseudo("account", i) for i in IBANS[:5]}
+    return ShapeContext(now=NOW, pseudo=pseudo, account_known=lambda a: a in known)
+
+
+def _outcome(result: Shaped | RowRejected) -> Any:
+    if isinstance(result, RowRejected):
+        return ("rejected", result.field, result.reason)
+    return ("shaped", result.key, result.row)
+
+
+def _per_row(raw: dict[str, Any], ctx: ShapeContext) -> Shaped | RowRejected:
+    try:
+        return FEEDS_BY_NAME["transfers"].shape(raw, ctx)
+    except RowRejected as e:
+        return e
+
+
+rows = st.lists(st.fixed_dictionaries({
+    "tx_id": st.sampled_from(IDS), "from_iban": st.sampled_from(SIDES),
+    "to_iban": st.sampled_from(SIDES), "amount_kzt": st.sampled_from(AMOUNTS),
+    "at": st.sampled_from(TIMES), "channel": st.sampled_from(CHANNELS),
+    "interbank": st.sampled_from(FLAGS)}), min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows)
+def test_vectorised_transfers_shape_as_the_per_row_shaper(raws: list[dict[str, Any]]) -> None:
+    fast = shape_many(FEEDS_BY_NAME["transfers"], raws, _context())
+    slow_ctx = _context()
+    assert [_outcome(r) for r in fast] == [_outcome(_per_row(r, slow_ctx)) for r in raws]
+
+
+def test_canonical_rows_take_the_fast_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The canonical forms, which real feeds mostly send, never reach the per-row
+    shaper: were the fast pass to send every row there, the comparison above would pass
+    on the per-row path alone."""
+    def per_row(raw: dict[str, Any], ctx: ShapeContext) -> Shaped:
+        raise AssertionError(f"per-row shaper called for {raw}")
+
+    monkeypatch.setattr(feeds, "transfers", per_row)
+    raws = [{"tx_id": f"t{i}", "from_iban": IBANS[0], "to_iban": IBANS[1],
+             "amount_kzt": "150000.5", "at": t, "channel": "app", "interbank": "true"}
+            for i, t in enumerate(["2026-03-04T10:00:00+05:00", "2026-03-04T10:00:00Z",
+                                   "2026-03-04T10:00:00-03:30"])]
+    out = shape_many(FEEDS_BY_NAME["transfers"], raws, _context())
+    assert [r.row["ts"] for r in out if isinstance(r, Shaped)] == [
+        1772600400, 1772618400, 1772631000]
+    assert all(isinstance(r, Shaped) and r.row["amount"] == 150000.5 for r in out)
