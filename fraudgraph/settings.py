@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     # The stream consumer: its group, the most events per graph transaction, and the port
     # its Prometheus /metrics (consumer lag) is served on (0: not served).
     stream_group: str = "fraudgraph-stream"
+    # Topics are <prefix><feed> and <prefix>dlq: another prefix keeps two environments
+    # (or two test runs) apart on one cluster.
+    stream_topic_prefix: str = Field("fraudgraph.", pattern=r"^[A-Za-z0-9._-]{1,100}$")
     stream_batch_size: int = Field(500, ge=1, le=100_000)
     stream_metrics_port: int = Field(9308, ge=0, le=65535)
     # A consumer that stops answering loses its partitions to the others after this.

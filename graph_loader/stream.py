@@ -1,6 +1,7 @@
 """The live event stream: feeds as Kafka topics, consumed into Neo4j exactly once.
 
-One topic per feed, ``fraudgraph.<feed>`` (``fraudgraph.transfers``, ...), each event a
+One topic per feed, ``fraudgraph.<feed>`` (``fraudgraph.transfers``, ...; the prefix is
+the setting `stream_topic_prefix`), each event a
 JSON object with the feed file's columns (docs/feeds.md), the values as in a CSV cell or a
 Parquet value. `fraudgraph stream` consumes them with the file loader's validation and
 pseudonymisation (feeds.py: `feed.shape` with a ShapeContext), and writes each poll's
@@ -58,23 +59,26 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TOPIC_PREFIX = "fraudgraph."
-DLQ_TOPIC = "fraudgraph.dlq"
+DLQ = "dlq"  # the dead-letter topic: <prefix>dlq
 _FEED_ORDER = {f.name: i for i, f in enumerate(FEEDS)}
 
 
-def topic_of(feed: str) -> str:
-    return TOPIC_PREFIX + feed
+def topic_of(settings: Settings, feed: str) -> str:
+    return settings.stream_topic_prefix + feed
 
 
-def feed_topics() -> list[str]:
-    return [topic_of(f.name) for f in FEEDS]
+def dlq_topic(settings: Settings) -> str:
+    return settings.stream_topic_prefix + DLQ
 
 
-def _feed_of(topic: str) -> Feed | None:
-    if not topic.startswith(TOPIC_PREFIX):
+def feed_topics(settings: Settings) -> list[str]:
+    return [topic_of(settings, f.name) for f in FEEDS]
+
+
+def _feed_of(prefix: str, topic: str) -> Feed | None:
+    if not topic.startswith(prefix):
         return None
-    return FEEDS_BY_NAME.get(topic[len(TOPIC_PREFIX):])
+    return FEEDS_BY_NAME.get(topic[len(prefix):])
 
 
 def _offset_id(topic: str, partition: int) -> str:
@@ -95,7 +99,7 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
         existing = set(admin.list_topics(timeout=timeout_s).topics)
     except KafkaException as e:
         raise StreamError(f"Kafka at {settings.kafka_bootstrap} does not answer: {e}") from e
-    wanted = [t for t in [*feed_topics(), DLQ_TOPIC] if t not in existing]
+    wanted = [t for t in [*feed_topics(settings), dlq_topic(settings)] if t not in existing]
     if not wanted:
         return []
     futures = admin.create_topics(
@@ -138,6 +142,7 @@ class EventProducer:
         self.producer: Producer = Producer({
             **client_config(settings), "enable.idempotence": True, "acks": "all",
             "linger.ms": linger_ms, "compression.type": "lz4"})
+        self.settings = settings
         self.errors: list[str] = []
         self.delivered = 0
 
@@ -150,9 +155,10 @@ class EventProducer:
     def send(self, feed_name: str, raw: dict[str, Any]) -> None:
         feed = FEEDS_BY_NAME[feed_name]
         value = json.dumps(raw, default=_json_default, ensure_ascii=False).encode()
+        topic = topic_of(self.settings, feed.name)
         while True:
             try:
-                self.producer.produce(topic_of(feed.name), value, event_key(feed, raw),
+                self.producer.produce(topic, value, event_key(feed, raw),
                                       on_delivery=self._done)
                 break
             except BufferError:  # the local queue is full: let deliveries drain
@@ -190,7 +196,7 @@ def produce_directory(settings: Settings, directory: Path,
             sent += 1
         producer.flush()
         counts[feed.name] = sent
-        log.info("%s: %d events sent to %s%s", path.name, sent, topic_of(feed.name),
+        log.info("%s: %d events sent to %s%s", path.name, sent, topic_of(settings, feed.name),
                  f" ({unreadable} unreadable records not sent)" if unreadable else "")
     return counts
 
@@ -266,12 +272,16 @@ class StreamConsumer:
                  metrics_port: int | None = None, poll_s: float = 0.5,
                  feeds: Iterable[str] | None = None) -> None:
         from confluent_kafka import Consumer, Producer
+        from confluent_kafka.admin import AdminClient
 
         self.settings, self.driver, self.pseudo = settings, driver, pseudo
         self.database = settings.neo4j_database
         self.batch_size = batch_size or settings.stream_batch_size
         self.poll_s = poll_s
-        self.topics = [topic_of(f) for f in feeds] if feeds is not None else feed_topics()
+        self.prefix = settings.stream_topic_prefix
+        self.dlq_topic = dlq_topic(settings)
+        self.topics = ([topic_of(settings, f) for f in feeds] if feeds is not None
+                       else feed_topics(settings))
         session_ms = settings.stream_session_timeout_ms
         self.consumer: Consumer = Consumer({
             **client_config(settings),
@@ -284,7 +294,10 @@ class StreamConsumer:
             "session.timeout.ms": session_ms,
             "heartbeat.interval.ms": max(1000, session_ms // 4),
             "partition.assignment.strategy": "range",
+            # Freshness: a fetch returns after at most this even if it got little.
+            "fetch.wait.max.ms": 100,
         })
+        self.admin = AdminClient(client_config(settings))
         self.dlq: Producer = Producer({**client_config(settings), "enable.idempotence": True,
                                        "acks": "all", "linger.ms": 0})
         self.metrics = _Metrics(settings.stream_metrics_port if metrics_port is None
@@ -370,9 +383,9 @@ class StreamConsumer:
                 if good:
                     self._process(good)
                     idle_since = time.monotonic()
-                    if on_batch is not None:
-                        on_batch(self.stats)
                 self._update_lag(force=not good)
+                if good and on_batch is not None:
+                    on_batch(self.stats)
                 if max_batches is not None and self.stats.batches >= max_batches:
                     break
                 if (idle_exit_s is not None and not good and self.assigned_once
@@ -401,14 +414,14 @@ class StreamConsumer:
         seen: set[tuple[str, str]] = set()
         # Reference feeds first (accounts before the transfers that name them).
         order = sorted(msgs, key=lambda m: _FEED_ORDER.get(
-            (_feed_of(m.topic() or "") or FEEDS[0]).name, 0))
+            (_feed_of(self.prefix, m.topic() or "") or FEEDS[0]).name, 0))
         for m in order:
             topic, part, offset = m.topic() or "", m.partition() or 0, m.offset() or 0
             pid = _offset_id(topic, part)
             prev = nexts.get(pid)
             nexts[pid] = (topic, part, max(offset + 1, prev[2] if prev else 0))
             self.stats.consumed += 1
-            feed = _feed_of(topic)
+            feed = _feed_of(self.prefix, topic)
             if feed is None:
                 continue  # not a feed topic (never subscribed)
             raw, problem = _decode(m.value(), feed)
@@ -478,37 +491,54 @@ class StreamConsumer:
 
         for letter in letters:
             key = f"{letter['topic']}:{letter['partition']}:{letter['offset']}".encode()
-            self.dlq.produce(DLQ_TOPIC, json.dumps(letter, ensure_ascii=False).encode(), key,
+            self.dlq.produce(self.dlq_topic, json.dumps(letter, ensure_ascii=False).encode(), key,
                              on_delivery=done)
         left = self.dlq.flush(30)
         if left or errors:
-            raise StreamError(f"the dead-letter topic {DLQ_TOPIC} did not take "
+            raise StreamError(f"the dead-letter topic {self.dlq_topic} did not take "
                               f"{left or len(errors)} events: {errors[:1]}")
 
     # ------------------------------------------------------------ lag
     def _update_lag(self, *, force: bool) -> None:
+        """The lag gauges: each assigned partition's end offset (one request for all, from
+        an admin client: the consumer's own look-up waits behind its fetches) less the
+        next offset in the graph (or, with none stored yet, the partition's start)."""
         now = time.monotonic()
-        if not force and now - self._lag_at < 2.0:
-            return
-        if force and now - self._lag_at < 0.5:
+        if now - self._lag_at < (0.5 if force else 2.0):
             return
         self._lag_at = now
-        from confluent_kafka import KafkaException, TopicPartition
+        from confluent_kafka import KafkaException
+        from confluent_kafka.admin import OffsetSpec
 
+        parts = sorted(self.assignment)
+        if not parts:
+            self.total_lag = 0
+            self.metrics.lag_total.set(0)
+            return
+        unknown = [tp for tp in parts if self.positions.get(tp) is None]
+        try:
+            ends = self._offsets(parts, OffsetSpec.latest())
+            starts = self._offsets(unknown, OffsetSpec.earliest()) if unknown else {}
+        except KafkaException as e:
+            log.warning("no end offsets for the lag: %s", e)
+            self.total_lag = None
+            return
         total = 0
-        for (t, p) in sorted(self.assignment):
-            try:
-                lo, hi = self.consumer.get_watermark_offsets(TopicPartition(t, p), timeout=2)
-            except KafkaException as e:
-                log.warning("no end offset for %s[%d]: %s", t, p, e)
-                self.total_lag = None
-                return
-            pos = self.positions.get((t, p))
-            lag = max(0, hi - (pos if pos is not None else lo))
-            self.metrics.lag.labels(t, str(p)).set(lag)
+        for tp in parts:
+            pos = self.positions.get(tp)
+            lag = max(0, ends[tp] - (pos if pos is not None else starts[tp]))
+            self.metrics.lag.labels(tp[0], str(tp[1])).set(lag)
             total += lag
         self.metrics.lag_total.set(total)
         self.total_lag = total
+
+    def _offsets(self, parts: list[tuple[str, int]], spec: Any) -> dict[tuple[str, int], int]:
+        from confluent_kafka import TopicPartition
+
+        futures = self.admin.list_offsets({TopicPartition(t, p): spec for t, p in parts},
+                                          request_timeout=5)
+        return {(tp.topic, tp.partition): int(f.result(timeout=10).offset)
+                for tp, f in futures.items()}
 
 
 def _decode(value: bytes | None, feed: Feed) -> tuple[dict[str, Any] | None, str | None]:
