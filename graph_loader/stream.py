@@ -212,7 +212,7 @@ class StreamStats:
     batches: int = 0
     per_feed: dict[str, int] = field(default_factory=dict)
     # Seconds from an event's Kafka timestamp (its produce time) to its batch's commit.
-    latencies_s: list[float] = field(default_factory=list)
+    latencies_s: list[float] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"consumed": self.consumed, "loaded": self.loaded, "rejected": self.rejected,

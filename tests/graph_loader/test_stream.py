@@ -335,3 +335,38 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_a_zombie_batch_is_skipped_by_the_offsets_in_its_transaction(
+        graph: Driver, db: str, tiny_feeds: Path, pseudo: Pseudonymiser, tmp_path: Path,
+        stream_settings: Settings) -> None:
+    """A consumer that lost its partitions but still writes the batch it holds (after the
+    new owner committed it) finds the graph's offsets past it, in the same transaction as
+    its write, and writes nothing: the events are not applied twice."""
+    from confluent_kafka import Consumer
+
+    _load(graph, db, _split(tiny_feeds, tmp_path / "reference", REFERENCE), pseudo, tmp_path)
+    prod = EventProducer(stream_settings)
+    for raw in _transfers(20, "z"):
+        prod.send("transfers", raw)
+    prod.flush()
+    raw_consumer = Consumer({"bootstrap.servers": stream_settings.kafka_bootstrap,
+                             "group.id": f"peek-{uuid.uuid4()}", "enable.auto.commit": False,
+                             "auto.offset.reset": "earliest"})
+    raw_consumer.subscribe([topic_of(stream_settings, "transfers")])
+    msgs: list[Any] = []
+    deadline = time.monotonic() + 20
+    while len(msgs) < 20 and time.monotonic() < deadline:
+        msgs += [m for m in raw_consumer.consume(20, timeout=0.5) if m.error() is None]
+    raw_consumer.close()
+    assert len(msgs) == 20
+    owner = StreamConsumer(stream_settings, graph, pseudo)
+    zombie = StreamConsumer(stream_settings, graph, pseudo)
+    try:
+        owner._process(msgs)
+        zombie._process(msgs[5:])  # the same events, later than the owner's commit
+    finally:
+        owner.close()
+        zombie.close()
+    assert owner.stats.loaded == 20
+    assert zombie.stats.loaded == 0 and zombie.stats.skipped == 15
