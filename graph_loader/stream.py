@@ -214,10 +214,30 @@ class StreamStats:
     # Seconds from an event's Kafka timestamp (its produce time) to its batch's commit.
     latencies_s: list[float] = field(default_factory=list, repr=False)
 
+    # Wall time from the first batch received to the last batch committed.
+    first_batch_at: float | None = None
+    last_commit_at: float | None = None
+
+    @property
+    def busy_s(self) -> float:
+        if self.first_batch_at is None or self.last_commit_at is None:
+            return 0.0
+        return self.last_commit_at - self.first_batch_at
+
+    def visible_quantile(self, q: float) -> float | None:
+        if not self.latencies_s:
+            return None
+        ordered = sorted(self.latencies_s)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
     def as_dict(self) -> dict[str, Any]:
+        p50, p99 = self.visible_quantile(0.5), self.visible_quantile(0.99)
         return {"consumed": self.consumed, "loaded": self.loaded, "rejected": self.rejected,
                 "duplicates": self.duplicates, "skipped": self.skipped,
-                "batches": self.batches, "per_feed": dict(self.per_feed)}
+                "batches": self.batches, "per_feed": dict(self.per_feed),
+                "busy_seconds": round(self.busy_s, 3),
+                "visible_p50_s": None if p50 is None else round(p50, 4),
+                "visible_p99_s": None if p99 is None else round(p99, 4)}
 
 
 @dataclass(slots=True)
@@ -406,6 +426,8 @@ class StreamConsumer:
         self.metrics.close()
 
     def _process(self, msgs: list[Message]) -> None:
+        if self.stats.first_batch_at is None:
+            self.stats.first_batch_at = time.monotonic()
         self.ctx.now = datetime.now(UTC)
         self._batch_accounts.clear()
         items: list[_Item] = []
@@ -450,6 +472,7 @@ class StreamConsumer:
         with self.driver.session(database=self.database) as session:
             kept: list[_Item] = session.execute_write(_write_batch, items, parts, advance)
         done_ms = time.time() * 1000
+        self.stats.last_commit_at = time.monotonic()
         for it in kept:
             lat = max(0.0, (done_ms - it.produced_ms) / 1000)
             self.metrics.latency.observe(lat)
