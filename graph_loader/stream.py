@@ -50,6 +50,7 @@ from fraudgraph.errors import StreamError
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
 from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, Feed, RowRejected, ShapeContext, Shaped
+from graph_loader.hashset import U64Set, key64
 from graph_loader.load import _redacted, write_statement
 from graph_loader.reader import find_feed_file, read_rows
 from graph_loader.writer import cypher
@@ -61,6 +62,8 @@ log = logging.getLogger(__name__)
 
 DLQ = "dlq"  # the dead-letter topic: <prefix>dlq
 _FEED_ORDER = {f.name: i for i, f in enumerate(FEEDS)}
+# How long an account found unknown is taken as unknown without asking the graph again.
+_MISS_TTL_S = 10.0
 
 
 def topic_of(settings: Settings, feed: str) -> str:
@@ -328,6 +331,11 @@ class StreamConsumer:
                                 device_known=self._device_known)
         # Accounts introduced by the batch being shaped, not committed yet.
         self._batch_accounts: set[str] = set()
+        self._known = U64Set()
+        with driver.session(database=self.database, default_access_mode="READ") as session:
+            for rec in session.run(statement("load/known_accounts")):
+                self._known.add(key64(rec["id"]))
+        self._misses: dict[str, float] = {}
         self.assignment: set[tuple[str, int]] = set()
         self.positions: dict[tuple[str, int], int | None] = {}
         self.assigned_once = False
@@ -343,7 +351,24 @@ class StreamConsumer:
         return bool(recs and recs[0]["known"])
 
     def _account_known(self, acc: str) -> bool:
-        return acc in self._batch_accounts or self._ask("stream/account_known", acc)
+        """A participant's account: loaded when the consumer started (one read, as the
+        file loader does), introduced by this consumer's batches, or found in the graph
+        since (accounts another process loaded). A miss is remembered for a few seconds:
+        external counterparties recur, and each would cost a round trip."""
+        key = key64(acc)
+        if key in self._known or acc in self._batch_accounts:
+            return True
+        now = time.monotonic()
+        missed = self._misses.get(acc)
+        if missed is not None and now - missed < _MISS_TTL_S:
+            return False
+        if self._ask("stream/account_known", acc):
+            self._known.add(key)
+            return True
+        if len(self._misses) >= 200_000:
+            self._misses.clear()
+        self._misses[acc] = now
+        return False
 
     def _device_known(self, dev: str) -> bool:
         return self._ask("stream/device_known", dev)
@@ -474,6 +499,8 @@ class StreamConsumer:
         done_ms = time.time() * 1000
         self.stats.last_commit_at = time.monotonic()
         for it in kept:
+            if it.shaped.new_account:
+                self._known.add(key64(it.shaped.new_account))
             lat = max(0.0, (done_ms - it.produced_ms) / 1000)
             self.metrics.latency.observe(lat)
             if len(self.stats.latencies_s) < 2_000_000:
