@@ -5,6 +5,7 @@ pre-payment check's own statement sees a streamed transfer and SIM swap."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -60,6 +61,7 @@ def kafka_settings(settings: Settings) -> Iterator[Settings]:
     try:
         yield s
     finally:
+        gc.collect()  # the tests' Kafka clients go before the broker (no reconnect noise)
         if started:
             server.stop()
 
@@ -194,7 +196,7 @@ def test_consumer_killed_mid_stream_resumes_without_loss_or_rereading(
     transfer is in the graph once, and the second run reads exactly the events the first
     had not committed (it seeks to the offsets stored with the graph writes)."""
     _load(graph, db, _split(tiny_feeds, tmp_path / "reference", REFERENCE), pseudo, tmp_path)
-    n = 4000
+    n = 20000
     produced = _transfers(n, "k")
     prod = EventProducer(stream_settings)
     for raw in produced:
@@ -240,7 +242,11 @@ def test_rebalance_between_two_consumers_loses_and_repeats_nothing(
     prod.flush()
     a = StreamConsumer(stream_settings, graph, pseudo, poll_s=0.2, batch_size=50)
     b = StreamConsumer(stream_settings, graph, pseudo, poll_s=0.2, batch_size=50)
-    threads = [threading.Thread(target=c.run, kwargs={"idle_exit_s": 2.0}) for c in (a, b)]
+    def slow(_stats: object) -> None:
+        time.sleep(0.1)  # the graph of a busy day: the stream lasts long enough to share
+
+    threads = [threading.Thread(target=c.run, kwargs={"idle_exit_s": 2.0, "on_batch": slow})
+               for c in (a, b)]
     threads[0].start()
     deadline = time.monotonic() + 30
     while a.stats.loaded < 300 and time.monotonic() < deadline:
