@@ -44,9 +44,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from cypher import statement
-from fraudgraph.errors import StreamError
+from fraudgraph.errors import GraphUnavailableError, StreamError
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
 from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, Feed, RowRejected, ShapeContext, Shaped
@@ -101,7 +102,8 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     try:
         existing = set(admin.list_topics(timeout=timeout_s).topics)
     except KafkaException as e:
-        raise StreamError(f"Kafka at {settings.kafka_bootstrap} does not answer: {e}") from e
+        hint = " (`fraudgraph kafka start` runs the local broker)" if settings.kafka_managed else ""
+        raise StreamError(f"Kafka at {settings.kafka_bootstrap} does not answer: {e}{hint}") from e
     wanted = [t for t in [*feed_topics(settings), dlq_topic(settings)] if t not in existing]
     if not wanted:
         return []
@@ -276,8 +278,13 @@ class _Metrics:
         if port:
             from prometheus_client import start_http_server
 
-            self.server, _thread = start_http_server(port, addr="127.0.0.1",
-                                                     registry=self.registry)
+            try:
+                self.server, _thread = start_http_server(port, addr="127.0.0.1",
+                                                         registry=self.registry)
+            except OSError as e:
+                raise StreamError(
+                    f"cannot serve /metrics on 127.0.0.1:{port} ({e}); a second consumer on "
+                    "this host needs its own FRAUDGRAPH_STREAM_METRICS_PORT") from e
             self.port = self.server.server_port
 
     def close(self) -> None:
@@ -494,8 +501,14 @@ class StreamConsumer:
             self._send_dead_letters(rejects)
         parts = [{"id": pid, "topic": t, "partition": p} for pid, (t, p, _n) in nexts.items()]
         advance = [{"id": pid, "next": n} for pid, (_t, _p, n) in nexts.items()]
-        with self.driver.session(database=self.database) as session:
-            kept: list[_Item] = session.execute_write(_write_batch, items, parts, advance)
+        try:
+            with self.driver.session(database=self.database) as session:
+                kept: list[_Item] = session.execute_write(_write_batch, items, parts, advance)
+        except (ServiceUnavailable, SessionExpired) as e:
+            # Nothing of the batch is in the graph and its offsets did not move: a restart
+            # reads it again (its dead letters, sent already, may repeat).
+            raise GraphUnavailableError(f"Neo4j became unreachable during the stream: {e}"
+                                        ) from e
         done_ms = time.time() * 1000
         self.stats.last_commit_at = time.monotonic()
         for it in kept:

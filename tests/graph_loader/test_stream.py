@@ -37,6 +37,7 @@ from graph_loader.stream import (
     StreamConsumer,
     dlq_topic,
     ensure_topics,
+    feed_topics,
     produce_directory,
     topic_of,
 )
@@ -67,11 +68,18 @@ def kafka_settings(settings: Settings) -> Iterator[Settings]:
 
 
 @pytest.fixture
-def stream_settings(kafka_settings: Settings) -> Settings:
-    """Topics of this test's own (a fresh prefix): no event of another test is read."""
+def stream_settings(kafka_settings: Settings) -> Iterator[Settings]:
+    """Topics of this test's own (a fresh prefix): no event of another test is read.
+    Deleted afterwards, so the test broker's store does not grow run after run."""
+    from confluent_kafka.admin import AdminClient
+
     s = kafka_settings.model_copy(update={"stream_topic_prefix": f"t{uuid.uuid4().hex[:10]}."})
     ensure_topics(s)
-    return s
+    yield s
+    admin = AdminClient({"bootstrap.servers": s.kafka_bootstrap})
+    topics = [*feed_topics(s), dlq_topic(s)]
+    for fut in admin.delete_topics(topics, request_timeout=30).values():
+        fut.result(timeout=30)
 
 
 def _consume(s: Settings, graph: Driver, pseudo: Pseudonymiser, **kw: Any) -> StreamConsumer:
