@@ -384,3 +384,33 @@ def test_a_zombie_batch_is_skipped_by_the_offsets_in_its_transaction(
         zombie.close()
     assert owner.stats.loaded == 20
     assert zombie.stats.loaded == 0 and zombie.stats.skipped == 15
+
+
+def test_sigterm_stops_the_consumer_cleanly_after_its_batch(
+        graph: Driver, db: str, tiny_feeds: Path, pseudo: Pseudonymiser, tmp_path: Path,
+        stream_settings: Settings) -> None:
+    """`fraudgraph stream` without --idle-exit runs until stopped; SIGTERM ends it with
+    exit code 0 and its report, what it loaded committed."""
+    _load(graph, db, _split(tiny_feeds, tmp_path / "reference", REFERENCE), pseudo, tmp_path)
+    prod = EventProducer(stream_settings)
+    for raw in _transfers(30, "s"):
+        prod.send("transfers", raw)
+    prod.flush()
+    cmd = [c for c in _stream_cmd(tmp_path / "run.json", 100) if c not in ("--idle-exit", "1.5")]
+    proc = subprocess.Popen(cmd, env=_stream_env(stream_settings), cwd=REPO_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while len(_tx_ids(graph, db, "s")) < 30:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(1.0)
+        assert proc.poll() is None  # still consuming, waiting for more
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert rc == 0, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+    rep = json.loads((tmp_path / "run.json").read_text())
+    assert rep["loaded"] == 30 and rep["consumed"] == 30
