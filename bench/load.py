@@ -200,10 +200,12 @@ def stream(world: Path, settings: Settings, rate: int, seconds: float) -> dict[s
     - live: transfers produced at `rate` events/s for `seconds`, each stamped now; the
       consumer's produce-to-commit latency p50/p99 (a committed transfer is what the
       pre-payment check reads), events/s sustained, and lost / read-twice counted against
-      the produced set;
+      the produced set; and, from outside the consumer, one event a second looked up in
+      the graph until found (probe_visible_p50_s / _max_s);
     - drain: as many events produced first, then the consumer's own rate catching up.
     The managed broker runs on FRAUDGRAPH_KAFKA_PORT (default here 9096) under
     var/bench-load/kafka; with KAFKA_BOOTSTRAP_SERVERS that cluster is used."""
+    import threading
     from datetime import UTC, datetime
 
     from fraudgraph.kafka_server import KafkaServer
@@ -268,18 +270,50 @@ def stream(world: Path, settings: Settings, rate: int, seconds: float) -> dict[s
         while in_graph("warm") < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
         n = int(rate * seconds)
+        # An outside probe: every `rate`-th event is looked up in the graph (its tx_id
+        # index) until found, from the moment it was handed to the producer.
+        probes: list[tuple[str, float]] = []
+        seen_after: list[float] = []
+        done = threading.Event()
+
+        def probe() -> None:
+            while not done.is_set() or probes:
+                if not probes:
+                    time.sleep(0.01)
+                    continue
+                tx_id, t_sent = probes[0]
+                recs, _, _ = driver.execute_query(
+                    "MATCH ()-[t:TRANSFERRED {tx_id: $id}]->() RETURN count(t) AS n",
+                    id=tx_id, database_=settings.neo4j_database)
+                if recs[0]["n"]:
+                    seen_after.append(time.monotonic() - t_sent)
+                    probes.pop(0)
+                else:
+                    time.sleep(0.01)
+
+        prober = threading.Thread(target=probe, daemon=True)
+        prober.start()
         t0 = time.monotonic()
         sent = 0
         while sent < n:  # in ticks of 10 ms: the events due by now
             due = min(n, int((time.monotonic() - t0) * rate) + 1)
             for i in range(sent, due):
                 prod.send("transfers", event("sl", i))
+                if i % rate == 0:
+                    probes.append((f"sl{i}", time.monotonic()))
             sent = due
             time.sleep(0.01)
         prod.flush()
         produce_rate = round(n / (time.monotonic() - t0), 1)
+        done.set()
         live = finish(proc, "sl", n)
+        prober.join(60)
         live["produce_rate"] = produce_rate
+        ordered = sorted(seen_after)
+        live["probe_events"] = len(ordered)
+        if ordered:
+            live["probe_visible_p50_s"] = round(ordered[len(ordered) // 2], 4)
+            live["probe_visible_max_s"] = round(ordered[-1], 4)
         out["live"] = live
         log.info("stream live: %s", live)
         # drain: everything produced first
