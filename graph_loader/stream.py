@@ -23,10 +23,13 @@ moves the offset past its event, so none is lost; a crash between the two can re
 Consumer lag (the partition's end offset less the next offset in the graph) is a
 Prometheus gauge, `fraudgraph_stream_lag`, on the consumer's own /metrics port.
 
-Ordering: Kafka orders events within a partition only. Reference feeds (accounts,
-devices) should be loaded (or streamed) before the events that name them; an event that
-arrives first is treated as the file loader treats it: a transfer's unknown counterparty
-is an external account, a login of an unknown account is dead-lettered.
+Ordering: Kafka orders events within a partition only. On every assignment, a consumer
+pauses its event partitions while the reference topics (accounts, devices) hold events
+not yet in the graph (up to their ends at that moment, whoever of the group reads them),
+so a backlog of both lands in the file loader's order. Afterwards an event that names an
+account not yet arrived is treated as a file row would be: a transfer's unknown
+counterparty is an external account (made a participant's when the account arrives), a
+login of an unknown account is dead-lettered.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ log = logging.getLogger(__name__)
 
 DLQ = "dlq"  # the dead-letter topic: <prefix>dlq
 _FEED_ORDER = {f.name: i for i, f in enumerate(FEEDS)}
+# Streamed before the events that name them (StreamConsumer._hold_events).
+REFERENCE_FEEDS = ("accounts", "devices")
 # How long an account found unknown is taken as unknown without asking the graph again.
 _MISS_TTL_S = 10.0
 
@@ -350,6 +355,10 @@ class StreamConsumer:
         self.total_lag: int | None = None
         self._dlq_errors: list[str] = []
         self.stop_event = threading.Event()
+        # Event partitions paused until the reference partitions reach these offsets.
+        self._paused: list[TopicPartition] = []
+        self._gate: dict[str, int] = {}
+        self._gate_at = 0.0
 
     # ------------------------------------------------------------ graph look-ups
     def _ask(self, name: str, pseudonym: str) -> bool:
@@ -399,6 +408,52 @@ class StreamConsumer:
         log.info("assigned %s", ", ".join(
             f"{p.topic}[{p.partition}]@{'earliest' if p.offset < 0 else p.offset}"
             for p in partitions) or "nothing")
+        self._hold_events(consumer, partitions)
+
+    def _hold_events(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """Pause the event partitions just assigned while the reference feeds (accounts,
+        devices) hold events not yet in the graph, whichever consumer of the group reads
+        them: Kafka orders nothing across topics, and a login or an incident naming an
+        account still in the accounts topic would be rejected as dangling. The targets
+        are the reference partitions' ends now, so a reference feed that keeps flowing
+        holds nothing back for long."""
+        self._paused, self._gate = [], {}
+        refs = {topic_of(self.settings, f) for f in REFERENCE_FEEDS} & set(self.topics)
+        events = [p for p in partitions if p.topic not in refs]
+        if not events or not refs:
+            return
+        from confluent_kafka.admin import OffsetSpec
+
+        md = self.admin.list_topics(timeout=10)
+        parts = [(t, p) for t in sorted(refs) if t in md.topics for p in md.topics[t].partitions]
+        if not parts:
+            return
+        ends = self._offsets(parts, OffsetSpec.latest())
+        starts = self._offsets(parts, OffsetSpec.earliest())
+        targets = {_offset_id(t, p): ends[(t, p)] for t, p in parts
+                   if ends[(t, p)] > starts[(t, p)]}
+        if targets and not self._references_in(targets):
+            consumer.pause(events)
+            self._paused, self._gate = events, targets
+            log.info("events held until the reference feeds are in the graph (%s)",
+                     ", ".join(f"{k}<{v}" for k, v in sorted(targets.items())))
+
+    def _references_in(self, targets: dict[str, int]) -> bool:
+        recs, _, _ = self.driver.execute_query(statement("stream/offsets_read"),
+                                               ids=list(targets), database_=self.database)
+        stored = {r["id"]: r["next_offset"] for r in recs}
+        return all(stored.get(k) is not None and int(stored[k]) >= end
+                   for k, end in targets.items())
+
+    def _release_events(self) -> None:
+        now = time.monotonic()
+        if not self._paused or now - self._gate_at < 0.2:
+            return
+        self._gate_at = now
+        if self._references_in(self._gate):
+            self.consumer.resume(self._paused)
+            log.info("reference feeds in the graph: events resumed")
+            self._paused, self._gate = [], {}
 
     def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         for p in partitions:
@@ -407,6 +462,8 @@ class StreamConsumer:
             self.positions.pop(key, None)
             with contextlib.suppress(KeyError):
                 self.metrics.lag.remove(p.topic, str(p.partition))
+        gone = {(p.topic, p.partition) for p in partitions}
+        self._paused = [p for p in self._paused if (p.topic, p.partition) not in gone]
         if partitions:
             log.info("revoked %s", ", ".join(f"{p.topic}[{p.partition}]" for p in partitions))
 
@@ -422,6 +479,7 @@ class StreamConsumer:
         idle_since = time.monotonic()
         try:
             while not self.stop_event.is_set():
+                self._release_events()
                 msgs = self.consumer.consume(self.batch_size, timeout=self.poll_s)
                 good = []
                 for m in msgs:
