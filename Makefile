@@ -2,16 +2,22 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Tests use their own Neo4j instance (var/test, ports 7688/7475) so the demo's data stays.
+# Tests use their own Neo4j instance (var/test, ports 7688/7475) so the demo's data stays,
+# and their own Kafka broker (var/test/kafka, ports 9094/9095; the stream tests start it).
 TEST_BOLT_PORT ?= 7688
 TEST_HTTP_PORT ?= 7475
+TEST_KAFKA_PORT ?= 9094
+TEST_KAFKA_CONTROLLER_PORT ?= 9095
 TEST_ENV := FRAUDGRAPH_ENV=test FRAUDGRAPH_VAR_DIR=$(CURDIR)/var/test \
 	FRAUDGRAPH_BOLT_PORT=$(TEST_BOLT_PORT) FRAUDGRAPH_HTTP_PORT=$(TEST_HTTP_PORT) \
 	FRAUDGRAPH_HEAP_SIZE=2g FRAUDGRAPH_PAGECACHE_SIZE=1g \
 	FRAUDGRAPH_TEST_VAR_DIR=$(CURDIR)/var/test FRAUDGRAPH_TEST_BOLT_PORT=$(TEST_BOLT_PORT) \
-	FRAUDGRAPH_TEST_HTTP_PORT=$(TEST_HTTP_PORT)
+	FRAUDGRAPH_TEST_HTTP_PORT=$(TEST_HTTP_PORT) \
+	FRAUDGRAPH_KAFKA_PORT=$(TEST_KAFKA_PORT) FRAUDGRAPH_KAFKA_CONTROLLER_PORT=$(TEST_KAFKA_CONTROLLER_PORT) \
+	FRAUDGRAPH_TEST_KAFKA_PORT=$(TEST_KAFKA_PORT) \
+	FRAUDGRAPH_TEST_KAFKA_CONTROLLER_PORT=$(TEST_KAFKA_CONTROLLER_PORT)
 
-.PHONY: setup demo test lint bench notebook neo4j-stop clean ui browser
+.PHONY: setup demo test lint bench notebook neo4j-stop kafka-stop clean ui browser
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +28,7 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed ui
 	$(BIN)/fraudgraph neo4j build > /dev/null
+	$(BIN)/fraudgraph kafka build > /dev/null
 
 demo: setup
 	$(BIN)/fraudgraph demo
@@ -50,9 +57,13 @@ notebook: setup
 	$(BIN)/fraudgraph neo4j start
 	$(BIN)/jupyter lab notebooks/
 
-neo4j-stop:
+neo4j-stop: kafka-stop
 	-$(BIN)/fraudgraph neo4j stop
 	-$(TEST_ENV) $(BIN)/fraudgraph neo4j stop
+
+kafka-stop:
+	-$(BIN)/fraudgraph kafka stop
+	-$(TEST_ENV) $(BIN)/fraudgraph kafka stop
 
 clean: neo4j-stop
 	rm -rf var/test var/worlds var/demo

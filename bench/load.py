@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py --out var/bench/load.json [--sizes 100000,1000000]
                                    [--baseline-rows 5000] [--baseline FILE]
                                    [--writers N] [--ceiling] [--bulk]
+                                   [--stream [RATE:SECONDS]]
 
 For each size it writes a synthetic feed (accounts + transfers, valid KZ IBANs), starts a
 dedicated Neo4j instance (var/bench-load, port 7693), and measures:
@@ -14,7 +15,8 @@ dedicated Neo4j instance (var/bench-load, port 7693), and measures:
 - with --bulk, the same feed through `fraudgraph load --bulk` (neo4j-admin import) end to
   end, against the batched load's end-to-end rate in the same run;
 - with --ceiling, Neo4j's own rate for the loader's CREATE statement and writers on
-  batches built beforehand: the most any loader could reach on this box.
+  batches built beforehand: the most any loader could reach on this box;
+- with --stream, the live Kafka stream into the same graph (see `stream`).
 """
 
 from __future__ import annotations
@@ -221,6 +223,145 @@ def ceiling(world: Path, settings: Settings, writers: int, batch_size: int = 100
     return rows / took
 
 
+def stream(world: Path, settings: Settings, rate: int, seconds: float) -> dict[str, object]:
+    """--stream: `fraudgraph stream` (a child process) on the Kafka broker, into the graph
+    the batched load left (its accounts are the streamed transfers' counterparties).
+
+    - live: transfers produced at `rate` events/s for `seconds`, each stamped now; the
+      consumer's produce-to-commit latency p50/p99 (a committed transfer is what the
+      pre-payment check reads), events/s sustained, and lost / read-twice counted against
+      the produced set; and, from outside the consumer, one event a second looked up in
+      the graph until found (probe_visible_p50_s / _max_s);
+    - drain: as many events produced first, then the consumer's own rate catching up.
+    The managed broker runs on FRAUDGRAPH_KAFKA_PORT (default here 9096) under
+    var/bench-load/kafka; with KAFKA_BOOTSTRAP_SERVERS that cluster is used."""
+    import threading
+    from datetime import UTC, datetime
+
+    from fraudgraph.kafka_server import KafkaServer
+    from graph_loader.stream import EventProducer, ensure_topics
+
+    port = int(os.environ.get("FRAUDGRAPH_KAFKA_PORT", "9096"))
+    prefix = f"bench{int(time.time())}."
+    ks = settings.model_copy(update={
+        "kafka_port": port, "kafka_controller_port": int(
+            os.environ.get("FRAUDGRAPH_KAFKA_CONTROLLER_PORT", str(port + 1))),
+        "stream_topic_prefix": prefix})
+    kafka = KafkaServer(ks)
+    started = ks.kafka_managed and kafka.start()[0]
+    env = {**os.environ, **ENV, "FRAUDGRAPH_KAFKA_PORT": str(ks.kafka_port),
+           "FRAUDGRAPH_STREAM_TOPIC_PREFIX": prefix, "FRAUDGRAPH_STREAM_METRICS_PORT": "0"}
+    with open(world / "accounts.csv") as fh:
+        n_acc = sum(1 for _ in fh) - 1
+    rng = random.Random(5)
+    driver = make_driver(settings)
+
+    def event(tag: str, i: int) -> dict[str, str]:
+        a = int(rng.paretovariate(1.2)) % n_acc
+        b = (a + 1 + rng.randrange(n_acc - 1)) % n_acc
+        return {"tx_id": f"{tag}{i}", "from_iban": kz_iban(a), "to_iban": kz_iban(b),
+                "amount_kzt": str(rng.randint(100, 500000)),
+                "at": datetime.now(UTC).isoformat(timespec="seconds"), "channel": "app",
+                "interbank": "true" if i % 3 == 0 else "false"}
+
+    def in_graph(tag: str) -> int:
+        recs, _, _ = driver.execute_query(
+            "MATCH ()-[t:TRANSFERRED]->() WHERE t.tx_id STARTS WITH $p RETURN count(t) AS n",
+            p=tag, database_=settings.neo4j_database)
+        return int(recs[0]["n"])
+
+    def consumer(tag: str) -> subprocess.Popen[bytes]:
+        report = REPO / "var" / "bench-load" / f"stream-{tag}.json"
+        report.unlink(missing_ok=True)
+        return subprocess.Popen(
+            [str(REPO / ".venv" / "bin" / "fraudgraph"), "stream", "--idle-exit", "3",
+             "--report", str(report)], env=env, stdout=subprocess.DEVNULL)
+
+    def finish(proc: subprocess.Popen[bytes], tag: str, produced: int) -> dict[str, object]:
+        proc.wait(timeout=600)
+        rep = json.loads((REPO / "var" / "bench-load" / f"stream-{tag}.json").read_text())
+        landed = in_graph(tag)
+        busy = float(rep["busy_seconds"]) or float("nan")
+        return {"produced": produced, "in_graph": landed, "lost": produced - landed,
+                "read_twice": int(rep["consumed"]) - produced - (1 if tag == "sl" else 0),  # + warm
+                "skipped": rep["skipped"], "events_per_s": round(int(rep["loaded"]) / busy, 1),
+                "visible_p50_s": rep["visible_p50_s"], "visible_p99_s": rep["visible_p99_s"],
+                "batches": rep["batches"]}
+
+    out: dict[str, object] = {"rate": rate, "seconds": seconds, "topic_prefix": prefix}
+    try:
+        ensure_topics(ks)
+        prod = EventProducer(ks, linger_ms=5)
+        # live: the consumer first (warmed up by one event), then paced production
+        proc = consumer("sl")
+        prod.send("transfers", event("warm", 0))
+        prod.flush()
+        deadline = time.monotonic() + 60
+        while in_graph("warm") < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        n = int(rate * seconds)
+        # An outside probe: every `rate`-th event is looked up in the graph (its tx_id
+        # index) until found, from the moment it was handed to the producer.
+        probes: list[tuple[str, float]] = []
+        seen_after: list[float] = []
+        done = threading.Event()
+
+        def probe() -> None:
+            while not done.is_set() or probes:
+                if not probes:
+                    time.sleep(0.01)
+                    continue
+                tx_id, t_sent = probes[0]
+                recs, _, _ = driver.execute_query(
+                    "MATCH ()-[t:TRANSFERRED {tx_id: $id}]->() RETURN count(t) AS n",
+                    id=tx_id, database_=settings.neo4j_database)
+                if recs[0]["n"]:
+                    seen_after.append(time.monotonic() - t_sent)
+                    probes.pop(0)
+                else:
+                    time.sleep(0.01)
+
+        prober = threading.Thread(target=probe, daemon=True)
+        prober.start()
+        t0 = time.monotonic()
+        sent = 0
+        while sent < n:  # in ticks of 10 ms: the events due by now
+            due = min(n, int((time.monotonic() - t0) * rate) + 1)
+            for i in range(sent, due):
+                prod.send("transfers", event("sl", i))
+                if i % rate == 0:
+                    probes.append((f"sl{i}", time.monotonic()))
+            sent = due
+            time.sleep(0.01)
+        prod.flush()
+        produce_rate = round(n / (time.monotonic() - t0), 1)
+        done.set()
+        live = finish(proc, "sl", n)
+        prober.join(60)
+        live["produce_rate"] = produce_rate
+        ordered = sorted(seen_after)
+        live["probe_events"] = len(ordered)
+        if ordered:
+            live["probe_visible_p50_s"] = round(ordered[len(ordered) // 2], 4)
+            live["probe_visible_max_s"] = round(ordered[-1], 4)
+        out["live"] = live
+        log.info("stream live: %s", live)
+        # drain: everything produced first
+        for i in range(n):
+            prod.send("transfers", event("sd", i))
+        prod.flush()
+        drain = finish(consumer("sd"), "sd", n)
+        drain.pop("visible_p50_s")
+        drain.pop("visible_p99_s")
+        out["drain"] = drain
+        log.info("stream drain: %s", drain)
+    finally:
+        driver.close()
+        if started:
+            kafka.stop()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
@@ -233,6 +374,8 @@ def main() -> None:
                     help="also load the same feed with --bulk (neo4j-admin import)")
     ap.add_argument("--writers", type=int, default=None,
                     help="concurrent writer transactions of the loader (FRAUDGRAPH_LOAD_WRITERS)")
+    ap.add_argument("--stream", nargs="?", const="2000:60", metavar="RATE:SECONDS",
+                    help="also stream transfers through Kafka (default 2000 events/s for 60 s)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     if args.writers is not None:
@@ -273,6 +416,9 @@ def main() -> None:
                 b["speedup_over_online"] = round(float(b["rels_per_s_end_to_end"])
                                                  / online_e2e, 2)
                 res["bulk"] = b
+            if args.stream:
+                rate, secs = args.stream.split(":")
+                res["stream"] = stream(world, settings, int(rate), float(secs))
             results["sizes"][str(size)] = res  # type: ignore[index]
             log.info("%d: %s", size, res)
     finally:

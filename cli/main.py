@@ -25,9 +25,10 @@ def _register_packages() -> None:
     from cli.models import register as register_models
     from cli.propagation import register as register_propagation
     from cli.service import register as register_service
+    from cli.stream import register as register_stream
 
     for register in (
-        register_database, register_loader, register_detection, register_models,
+        register_database, register_loader, register_stream, register_detection, register_models,
         register_propagation, register_service, register_demo, register_casework,
     ):
         register(app)

@@ -6,7 +6,7 @@ from neo4j import Driver
 
 from cypher import statement
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def statements() -> list[str]:

@@ -15,3 +15,11 @@ class GraphUnavailableError(FraudgraphError):
 
 class Neo4jServerError(FraudgraphError):
     """The project-managed Neo4j server could not be built, started or stopped."""
+
+
+class KafkaServerError(FraudgraphError):
+    """The project-managed Kafka broker could not be built, started or stopped."""
+
+
+class StreamError(FraudgraphError):
+    """The event stream (Kafka) cannot be reached or refused what was sent."""

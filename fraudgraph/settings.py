@@ -132,6 +132,30 @@ class Settings(BaseSettings):
     # Neo4j use both cores of this project's machines (bench/load.py --writers).
     load_writers: int = Field(2, ge=1, le=16)
 
+    # Kafka (the live event stream: graph_loader/stream.py). With KAFKA_BOOTSTRAP_SERVERS
+    # set, that cluster is used and fraudgraph starts no broker of its own; unset, the
+    # project-managed single-node KRaft broker (fraudgraph/kafka_server.py) on these ports.
+    kafka_bootstrap_servers: str | None = Field(
+        None, validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS"))
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    kafka_heap_size: str = "512m"
+    kafka_dist_dir: Path = REPO_ROOT / "var" / "kafka-dist"
+    # Partitions of each topic fraudgraph creates (more let more consumers share a feed),
+    # and their replication factor (1 on the managed broker; 3 on a real cluster).
+    kafka_partitions: int = Field(2, ge=1)
+    kafka_replication_factor: int = Field(1, ge=1)
+    # The stream consumer: its group, the most events per graph transaction, and the port
+    # its Prometheus /metrics (consumer lag) is served on (0: not served).
+    stream_group: str = "fraudgraph-stream"
+    # Topics are <prefix><feed> and <prefix>dlq: another prefix keeps two environments
+    # (or two test runs) apart on one cluster.
+    stream_topic_prefix: str = Field("fraudgraph.", pattern=r"^[A-Za-z0-9._-]{1,100}$")
+    stream_batch_size: int = Field(500, ge=1, le=100_000)
+    stream_metrics_port: int = Field(9308, ge=0, le=65535)
+    # A consumer that stops answering loses its partitions to the others after this.
+    stream_session_timeout_ms: int = Field(10_000, ge=6000)
+
     # API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -142,6 +166,19 @@ class Settings(BaseSettings):
     def managed(self) -> bool:
         """True when fraudgraph runs its own Neo4j rather than an existing one."""
         return self.neo4j_uri is None
+
+    @property
+    def kafka_managed(self) -> bool:
+        """True when fraudgraph runs its own Kafka broker rather than an existing cluster."""
+        return self.kafka_bootstrap_servers is None
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def kafka_home(self) -> Path:
+        return self.var_dir / "kafka"
 
     @property
     def neo4j_home(self) -> Path:

@@ -13,7 +13,7 @@ from cypher import statement
 
 # Bookkeeping that legitimately differs between two equal loads.
 VOLATILE = {"updated_at", "applied_at", "risk_updated_at", "created_at"}
-SKIP_LABELS = ["LoadBatch", "Meta"]
+SKIP_LABELS = ["LoadBatch", "StreamOffset", "Meta"]
 
 _NODES = statement("checksum/nodes")
 _RELS = statement("checksum/relationships")

@@ -1,5 +1,5 @@
 // fraudgraph graph schema. Applied by `fraudgraph schema apply`; every statement is
-// idempotent (IF NOT EXISTS). Bump SCHEMA_VERSION in fraudgraph/schema.py when this changes.
+// idempotent (IF NOT EXISTS). Bump SCHEMA_VERSION in cypher/graph_schema.py when this changes.
 //
 // Keys: every entity node has a unique `id`. Personal identifiers are pseudonyms
 // (acc_/per_/pho_/dev_ + 32 hex of HMAC-SHA256); raw values never reach the graph.
@@ -14,6 +14,7 @@ CREATE CONSTRAINT signal_id IF NOT EXISTS FOR (n:Signal) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT detect_run_id IF NOT EXISTS FOR (n:DetectRun) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT cluster_id IF NOT EXISTS FOR (n:Cluster) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT load_batch_id IF NOT EXISTS FOR (n:LoadBatch) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT stream_offset_id IF NOT EXISTS FOR (n:StreamOffset) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (n:Meta) REQUIRE n.key IS UNIQUE;
 // Relationship property uniqueness (Community since 5.7): one relationship per source event.
 CREATE CONSTRAINT transfer_tx IF NOT EXISTS FOR ()-[r:TRANSFERRED]-() REQUIRE r.tx_id IS UNIQUE;
