@@ -239,7 +239,7 @@ def stream(world: Path, settings: Settings, rate: int, seconds: float) -> dict[s
     from datetime import UTC, datetime
 
     from fraudgraph.kafka_server import KafkaServer
-    from graph_loader.stream import EventProducer, ensure_topics
+    from graph_loader.topics import EventProducer, ensure_topics
 
     port = int(os.environ.get("FRAUDGRAPH_KAFKA_PORT", "9096"))
     prefix = f"bench{int(time.time())}."

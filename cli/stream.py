@@ -86,7 +86,8 @@ def stream(
     from cypher.graph_schema import apply_schema
     from fraudgraph.db import open_driver
     from fraudgraph.pseudonym import Pseudonymiser
-    from graph_loader.stream import StreamConsumer, ensure_topics
+    from graph_loader.stream import StreamConsumer
+    from graph_loader.topics import ensure_topics
 
     s = settings()
     ensure_topics(s)
@@ -113,7 +114,7 @@ def produce(
         help="only this feed (repeatable; default: every feed file found)")] = None,
 ) -> None:
     """Publish feed files to their Kafka topics (fraudgraph.<feed>), one JSON event per row."""
-    from graph_loader.stream import produce_directory
+    from graph_loader.topics import produce_directory
 
     counts = produce_directory(settings(), directory, feeds=feed)
     echo(json.dumps(counts))

@@ -35,15 +35,13 @@ login of an unknown account is dead-lettered.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from neo4j import Driver, ManagedTransaction
@@ -53,10 +51,18 @@ from cypher import statement
 from fraudgraph.errors import GraphUnavailableError, StreamError
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
-from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, Feed, RowRejected, ShapeContext, Shaped
+from graph_loader.feeds import FEEDS, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
 from graph_loader.load import _redacted, write_statement
-from graph_loader.reader import find_feed_file, read_rows
+from graph_loader.stream_stats import StreamMetrics, StreamStats
+from graph_loader.topics import (
+    client_config,
+    dlq_topic,
+    feed_of,
+    feed_topics,
+    offset_id,
+    topic_of,
+)
 from graph_loader.writer import cypher
 
 if TYPE_CHECKING:
@@ -64,190 +70,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DLQ = "dlq"  # the dead-letter topic: <prefix>dlq
 _FEED_ORDER = {f.name: i for i, f in enumerate(FEEDS)}
 # Streamed before the events that name them (StreamConsumer._hold_events).
 REFERENCE_FEEDS = ("accounts", "devices")
 # How long an account found unknown is taken as unknown without asking the graph again.
 _MISS_TTL_S = 10.0
-
-
-def topic_of(settings: Settings, feed: str) -> str:
-    return settings.stream_topic_prefix + feed
-
-
-def dlq_topic(settings: Settings) -> str:
-    return settings.stream_topic_prefix + DLQ
-
-
-def feed_topics(settings: Settings) -> list[str]:
-    return [topic_of(settings, f.name) for f in FEEDS]
-
-
-def _feed_of(prefix: str, topic: str) -> Feed | None:
-    if not topic.startswith(prefix):
-        return None
-    return FEEDS_BY_NAME.get(topic[len(prefix):])
-
-
-def _offset_id(topic: str, partition: int) -> str:
-    return f"{topic}:{partition}"
-
-
-def client_config(settings: Settings) -> dict[str, Any]:
-    return {"bootstrap.servers": settings.kafka_bootstrap}
-
-
-def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
-    """Create the feed topics and the dead-letter topic where missing. Returns those created."""
-    from confluent_kafka import KafkaError, KafkaException
-    from confluent_kafka.admin import AdminClient, NewTopic
-
-    admin = AdminClient(client_config(settings))
-    try:
-        existing = set(admin.list_topics(timeout=timeout_s).topics)
-    except KafkaException as e:
-        hint = " (`fraudgraph kafka start` runs the local broker)" if settings.kafka_managed else ""
-        raise StreamError(f"Kafka at {settings.kafka_bootstrap} does not answer: {e}{hint}") from e
-    wanted = [t for t in [*feed_topics(settings), dlq_topic(settings)] if t not in existing]
-    if not wanted:
-        return []
-    futures = admin.create_topics(
-        [NewTopic(t, num_partitions=settings.kafka_partitions,
-                  replication_factor=settings.kafka_replication_factor) for t in wanted],
-        request_timeout=timeout_s)
-    created = []
-    for t, fut in futures.items():
-        try:
-            fut.result(timeout=timeout_s)
-            created.append(t)
-        except KafkaException as e:
-            if e.args and e.args[0].code() == KafkaError.TOPIC_ALREADY_EXISTS:
-                continue
-            raise StreamError(f"could not create topic {t}: {e}") from e
-    log.info("created topics: %s", ", ".join(created))
-    return created
-
-
-# ------------------------------------------------------------------------ producing
-def _json_default(value: object) -> str:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return str(value)
-
-
-def event_key(feed: Feed, raw: dict[str, Any]) -> bytes:
-    """The message key: a hash of the event's own id (the feed's first column), so the same
-    entity always lands on the same partition, without a raw identifier in the key."""
-    return hashlib.blake2b(str(raw.get(feed.columns[0], "")).encode(),
-                           digest_size=8).hexdigest().encode()
-
-
-class EventProducer:
-    """Publishes raw feed rows to their topics (demos, the bench, the tests)."""
-
-    def __init__(self, settings: Settings, *, linger_ms: int = 5) -> None:
-        from confluent_kafka import Producer
-
-        self.producer: Producer = Producer({
-            **client_config(settings), "enable.idempotence": True, "acks": "all",
-            "linger.ms": linger_ms, "compression.type": "lz4"})
-        self.settings = settings
-        self.errors: list[str] = []
-        self.delivered = 0
-
-    def _done(self, err: Any, _msg: Any) -> None:
-        if err is not None:
-            self.errors.append(str(err))
-        else:
-            self.delivered += 1
-
-    def send(self, feed_name: str, raw: dict[str, Any]) -> None:
-        feed = FEEDS_BY_NAME[feed_name]
-        value = json.dumps(raw, default=_json_default, ensure_ascii=False).encode()
-        topic = topic_of(self.settings, feed.name)
-        while True:
-            try:
-                self.producer.produce(topic, value, event_key(feed, raw),
-                                      on_delivery=self._done)
-                break
-            except BufferError:  # the local queue is full: let deliveries drain
-                self.producer.poll(0.1)
-        self.producer.poll(0)
-
-    def flush(self, timeout_s: float = 60.0) -> None:
-        left = self.producer.flush(timeout_s)
-        if left:
-            raise StreamError(f"{left} events not acknowledged by Kafka within {timeout_s:.0f}s")
-        if self.errors:
-            raise StreamError(f"Kafka refused {len(self.errors)} events: {self.errors[0]}")
-
-
-def produce_directory(settings: Settings, directory: Path,
-                      feeds: Iterable[str] | None = None) -> dict[str, int]:
-    """Publish every feed file of `directory` (in feed order) to its topic. Returns the
-    events sent per feed; a structurally unreadable record is not sent (and counted)."""
-    ensure_topics(settings)
-    names = set(feeds) if feeds is not None else None
-    producer = EventProducer(settings)
-    counts: dict[str, int] = {}
-    for feed in FEEDS:
-        if names is not None and feed.name not in names:
-            continue
-        path = find_feed_file(directory, feed.name)
-        if path is None:
-            continue
-        sent = unreadable = 0
-        for _row, raw, structural in read_rows(path, feed.columns):
-            if raw is None or structural is not None:
-                unreadable += 1
-                continue
-            producer.send(feed.name, raw)
-            sent += 1
-        producer.flush()
-        counts[feed.name] = sent
-        log.info("%s: %d events sent to %s%s", path.name, sent, topic_of(settings, feed.name),
-                 f" ({unreadable} unreadable records not sent)" if unreadable else "")
-    return counts
-
-
-# ------------------------------------------------------------------------ consuming
-@dataclass
-class StreamStats:
-    consumed: int = 0
-    loaded: int = 0
-    rejected: int = 0
-    duplicates: int = 0  # the same event id twice in one batch (it is in the graph once)
-    skipped: int = 0  # already in the graph (a zombie's or a replayed batch's events)
-    batches: int = 0
-    per_feed: dict[str, int] = field(default_factory=dict)
-    # Seconds from an event's Kafka timestamp (its produce time) to its batch's commit.
-    latencies_s: list[float] = field(default_factory=list, repr=False)
-
-    # Wall time from the first batch received to the last batch committed.
-    first_batch_at: float | None = None
-    last_commit_at: float | None = None
-
-    @property
-    def busy_s(self) -> float:
-        if self.first_batch_at is None or self.last_commit_at is None:
-            return 0.0
-        return self.last_commit_at - self.first_batch_at
-
-    def visible_quantile(self, q: float) -> float | None:
-        if not self.latencies_s:
-            return None
-        ordered = sorted(self.latencies_s)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    def as_dict(self) -> dict[str, Any]:
-        p50, p99 = self.visible_quantile(0.5), self.visible_quantile(0.99)
-        return {"consumed": self.consumed, "loaded": self.loaded, "rejected": self.rejected,
-                "duplicates": self.duplicates, "skipped": self.skipped,
-                "batches": self.batches, "per_feed": dict(self.per_feed),
-                "busy_seconds": round(self.busy_s, 3),
-                "visible_p50_s": None if p50 is None else round(p50, 4),
-                "visible_p99_s": None if p99 is None else round(p99, 4)}
 
 
 @dataclass(slots=True)
@@ -257,46 +84,6 @@ class _Item:
     offset: int
     shaped: Shaped
     produced_ms: int
-
-
-class _Metrics:
-    """The consumer's Prometheus metrics, in a registry of its own (one per consumer)."""
-
-    def __init__(self, port: int) -> None:
-        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-
-        self.registry = CollectorRegistry()
-        self.lag = Gauge("fraudgraph_stream_lag", "Events in Kafka not yet in the graph, per "
-                         "partition assigned to this consumer", ["topic", "partition"],
-                         registry=self.registry)
-        self.lag_total = Gauge("fraudgraph_stream_lag_total", "Consumer lag over all "
-                               "partitions assigned to this consumer", registry=self.registry)
-        self.events = Counter("fraudgraph_stream_events", "Events consumed, by feed and "
-                              "outcome (loaded, rejected, duplicate, skipped)",
-                              ["feed", "outcome"], registry=self.registry)
-        self.latency = Histogram("fraudgraph_stream_visible_seconds", "From an event's "
-                                 "produce time to the commit of its batch in the graph",
-                                 buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
-                                 registry=self.registry)
-        self.server: Any = None
-        self.port = 0
-        if port:
-            from prometheus_client import start_http_server
-
-            try:
-                self.server, _thread = start_http_server(port, addr="127.0.0.1",
-                                                         registry=self.registry)
-            except OSError as e:
-                raise StreamError(
-                    f"cannot serve /metrics on 127.0.0.1:{port} ({e}); a second consumer on "
-                    "this host needs its own FRAUDGRAPH_STREAM_METRICS_PORT") from e
-            self.port = self.server.server_port
-
-    def close(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
 
 
 class StreamConsumer:
@@ -335,7 +122,7 @@ class StreamConsumer:
         self.admin = AdminClient(client_config(settings))
         self.dlq: Producer = Producer({**client_config(settings), "enable.idempotence": True,
                                        "acks": "all", "linger.ms": 0})
-        self.metrics = _Metrics(settings.stream_metrics_port if metrics_port is None
+        self.metrics = StreamMetrics(settings.stream_metrics_port if metrics_port is None
                                 else metrics_port)
         self.stats = StreamStats()
         self.ctx = ShapeContext(now=datetime.now(UTC), pseudo=pseudo,
@@ -393,12 +180,12 @@ class StreamConsumer:
     def _on_assign(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         from confluent_kafka import OFFSET_BEGINNING
 
-        ids = [_offset_id(p.topic, p.partition) for p in partitions]
+        ids = [offset_id(p.topic, p.partition) for p in partitions]
         recs, _, _ = self.driver.execute_query(statement("stream/offsets_read"), ids=ids,
                                                database_=self.database)
         stored = {r["id"]: r["next_offset"] for r in recs}
         for p in partitions:
-            nxt = stored.get(_offset_id(p.topic, p.partition))
+            nxt = stored.get(offset_id(p.topic, p.partition))
             p.offset = int(nxt) if nxt is not None else OFFSET_BEGINNING
             self.positions[(p.topic, p.partition)] = None if nxt is None else int(nxt)
             self.assignment.add((p.topic, p.partition))
@@ -430,7 +217,7 @@ class StreamConsumer:
             return
         ends = self._offsets(parts, OffsetSpec.latest())
         starts = self._offsets(parts, OffsetSpec.earliest())
-        targets = {_offset_id(t, p): ends[(t, p)] for t, p in parts
+        targets = {offset_id(t, p): ends[(t, p)] for t, p in parts
                    if ends[(t, p)] > starts[(t, p)]}
         if targets and not self._references_in(targets):
             consumer.pause(events)
@@ -526,14 +313,14 @@ class StreamConsumer:
         seen: set[tuple[str, str]] = set()
         # Reference feeds first (accounts before the transfers that name them).
         order = sorted(msgs, key=lambda m: _FEED_ORDER.get(
-            (_feed_of(self.prefix, m.topic() or "") or FEEDS[0]).name, 0))
+            (feed_of(self.prefix, m.topic() or "") or FEEDS[0]).name, 0))
         for m in order:
             topic, part, offset = m.topic() or "", m.partition() or 0, m.offset() or 0
-            pid = _offset_id(topic, part)
+            pid = offset_id(topic, part)
             prev = nexts.get(pid)
             nexts[pid] = (topic, part, max(offset + 1, prev[2] if prev else 0))
             self.stats.consumed += 1
-            feed = _feed_of(self.prefix, topic)
+            feed = feed_of(self.prefix, topic)
             if feed is None:
                 continue  # not a feed topic (never subscribed)
             raw, problem = _decode(m.value(), feed)

@@ -32,9 +32,9 @@ from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import REPO_ROOT, Settings
 from graph_loader.checksum import graph_checksum
 from graph_loader.load import load_directory
-from graph_loader.stream import (
+from graph_loader.stream import StreamConsumer
+from graph_loader.topics import (
     EventProducer,
-    StreamConsumer,
     dlq_topic,
     ensure_topics,
     feed_topics,
