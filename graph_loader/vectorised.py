@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -25,6 +26,7 @@ from graph_loader import fields as F
 from graph_loader.feeds import Feed, Row, RowRejected, ShapeContext, Shaped
 
 Result = Shaped | RowRejected
+T = TypeVar("T")
 
 _ID = "^[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,127}$"
 _AMOUNT = "^[0-9]{1,12}(\\.[0-9]{1,2})?$"
@@ -86,31 +88,30 @@ def _members(col: pa.Array, options: Sequence[str]) -> np.ndarray:
     return _ok(pc.is_in(col, value_set=pa.array(list(options), pa.string())))
 
 
-def counterparties(col: pa.Array, name: str, ctx: ShapeContext
-                   ) -> tuple[list[str | None], list[str | None], list[RowRejected | None]]:
-    """Per row: the pseudonym, the external kind and the rejection of a counterparty
-    column, each distinct value shaped once by the per-row rule (ShapeContext)."""
+def per_value(col: pa.Array, compute: Callable[[str], T]
+              ) -> tuple[list[T | None], list[RowRejected | None]]:
+    """Per row: compute(value) or the RowRejected it raised, computed once per distinct
+    value of the column; a null value gives (None, None), and its row takes the per-row
+    path."""
     encoded = pc.dictionary_encode(col)
-    values = encoded.dictionary.to_pylist()
-    accs: list[str | None] = []
-    kinds: list[str | None] = []
+    results: list[T | None] = []
     errors: list[RowRejected | None] = []
-    for v in values:
+    for v in encoded.dictionary.to_pylist():
         try:
-            acc, kind = ctx.counterparty({name: v}, name)
+            results.append(compute(v))
+            errors.append(None)
         except RowRejected as e:
-            accs.append(None)
-            kinds.append(None)
+            results.append(None)
             errors.append(e)
-            continue
-        accs.append(acc)
-        kinds.append(kind)
-        errors.append(None)
-    accs.append(None)  # a null value (-1): such a row takes the per-row path
-    kinds.append(None)
+    results.append(None)  # index -1
     errors.append(None)
     idx = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).tolist()
-    return [accs[i] for i in idx], [kinds[i] for i in idx], [errors[i] for i in idx]
+    return [results[i] for i in idx], [errors[i] for i in idx]
+
+
+def _pair(values: list[tuple[str, Any] | None]) -> tuple[list[Any], list[Any]]:
+    return ([None if v is None else v[0] for v in values],
+            [None if v is None else v[1] for v in values])
 
 
 def transfers(raws: Sequence[Row], ctx: ShapeContext) -> list[Result]:
@@ -125,8 +126,9 @@ def transfers(raws: Sequence[Row], ctx: ShapeContext) -> list[Result]:
     ok &= amount_ok & ts_ok & _members(channel, _CHANNELS)
     ok &= _members(interbank, ("true", "false"))
     ok &= _ok(pc.is_valid(src_col)) & _ok(pc.is_valid(dst_col))
-    src, src_ext, src_err = counterparties(src_col, "from_iban", ctx)
-    dst, dst_ext, dst_err = counterparties(dst_col, "to_iban", ctx)
+    src_v, src_err = per_value(src_col, lambda v: ctx.counterparty({"from_iban": v}, "from_iban"))
+    dst_v, dst_err = per_value(dst_col, lambda v: ctx.counterparty({"to_iban": v}, "to_iban"))
+    (src, src_ext), (dst, dst_ext) = _pair(src_v), _pair(dst_v)
     inter = _ok(pc.equal(interbank, "true")).tolist()
     tx_l, ch_l = tx.to_pylist(), channel.to_pylist()
     amount_l, ts_l, ok_l = amount.tolist(), ts.tolist(), ok.tolist()
@@ -149,6 +151,44 @@ def transfers(raws: Sequence[Row], ctx: ShapeContext) -> list[Result]:
     return out
 
 
+def calls(raws: Sequence[Row], ctx: ShapeContext) -> list[Result]:
+    n = len(raws)
+    cid = _strings(raws, "call_id")
+    ok = _ok(pc.match_substring_regex(cid, _ID))
+    ts, ts_ok = timestamps(_strings(raws, "at"), ctx)
+    dur_col = _strings(raws, "duration_s")
+    dur_form = _ok(pc.match_substring_regex(dur_col, "^[0-9]{1,5}$"))
+    duration = _int(dur_col)
+    caller_col, callee_col = _strings(raws, "caller"), _strings(raws, "callee")
+    ok &= ts_ok & dur_form & (duration <= 86400)
+    ok &= _ok(pc.is_valid(caller_col)) & _ok(pc.is_valid(callee_col))
+
+    def phone(name: str) -> Callable[[str], tuple[str, bool]]:
+        return lambda v: (ctx.ident({name: v}, name, "phone", F.phone),
+                          F.is_foreign_phone(v))
+
+    caller_v, caller_err = per_value(caller_col, phone("caller"))
+    callee_v, callee_err = per_value(callee_col, phone("callee"))
+    (caller, caller_fg), (callee, callee_fg) = _pair(caller_v), _pair(callee_v)
+    cid_l, ts_l, dur_l, ok_l = cid.to_pylist(), ts.tolist(), duration.tolist(), ok.tolist()
+    out: list[Result] = []
+    for i in range(n):
+        if not ok_l[i]:
+            out.append(_one(feeds.calls, raws[i], ctx))
+            continue
+        err = caller_err[i] or callee_err[i]
+        if err is not None:
+            out.append(err)
+        elif caller[i] == callee[i]:
+            out.append(RowRejected("callee", "a call to the caller's own number"))
+        else:
+            out.append(Shaped(cid_l[i], {
+                "call_id": cid_l[i], "caller": caller[i], "callee": callee[i],
+                "caller_foreign": caller_fg[i], "callee_foreign": callee_fg[i],
+                "ts": ts_l[i], "duration_s": dur_l[i]}))
+    return out
+
+
 def _one(shape: Callable[[Row, ShapeContext], Shaped], raw: Row,
          ctx: ShapeContext) -> Result:
     try:
@@ -158,7 +198,7 @@ def _one(shape: Callable[[Row, ShapeContext], Shaped], raw: Row,
 
 
 VECTORISED: dict[str, Callable[[Sequence[Row], ShapeContext], list[Result]]] = {
-    "transfers": transfers}
+    "transfers": transfers, "calls": calls}
 
 
 def shape_many(feed: Feed, raws: Sequence[Row], ctx: ShapeContext) -> list[Result]:

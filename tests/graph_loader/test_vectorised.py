@@ -87,3 +87,68 @@ def test_canonical_rows_take_the_fast_pass(monkeypatch: pytest.MonkeyPatch) -> N
     assert [r.row["ts"] for r in out if isinstance(r, Shaped)] == [
         1772600400, 1772618400, 1772631000]
     assert all(isinstance(r, Shaped) and r.row["amount"] == 150000.5 for r in out)
+
+
+CALL_PHONES = ["+7 701 000 00 01", "87010000001", "+7 705 000 00 02", "+86 10 1234 5678",
+               "+8 701 000 00 01", "12345", "", None, "+7 7O1 000 00 01"]
+DURATIONS = ["120", "0", "86400", "86401", "007", "-1", "+5", " 5", "1.5", "", None, 30]
+
+calls = st.lists(st.fixed_dictionaries({
+    "call_id": st.sampled_from(IDS), "caller": st.sampled_from(CALL_PHONES),
+    "callee": st.sampled_from(CALL_PHONES), "at": st.sampled_from(TIMES),
+    "duration_s": st.sampled_from(DURATIONS)}), min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(calls)
+def test_vectorised_calls_shape_as_the_per_row_shaper(raws: list[dict[str, Any]]) -> None:
+    fast = shape_many(FEEDS_BY_NAME["calls"], raws, _context())
+    slow_ctx = _context()
+
+    def per_row(raw: dict[str, Any]) -> Shaped | RowRejected:
+        try:
+            return FEEDS_BY_NAME["calls"].shape(raw, slow_ctx)
+        except RowRejected as e:
+            return e
+
+    assert [_outcome(r) for r in fast] == [_outcome(per_row(r)) for r in raws]
+
+
+def test_canonical_calls_take_the_fast_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    def per_row(raw: dict[str, Any], ctx: ShapeContext) -> Shaped:
+        raise AssertionError(f"per-row shaper called for {raw}")
+
+    monkeypatch.setattr(feeds, "calls", per_row)
+    raws = [{"call_id": "c1", "caller": "+86 10 1234 5678", "callee": "+7 701 000 00 01",
+             "at": "2026-03-04T10:00:00+05:00", "duration_s": "120"}]
+    [out] = shape_many(FEEDS_BY_NAME["calls"], raws, _context())
+    assert isinstance(out, Shaped)
+    assert out.row["caller_foreign"] is True and out.row["callee_foreign"] is False
+    assert out.row["duration_s"] == 120 and out.row["ts"] == 1772600400
+
+
+TRANSFER = {"tx_id": "t1", "from_iban": IBANS[0], "to_iban": IBANS[1], "amount_kzt": "150000",
+            "at": "2026-03-04T10:00:00+05:00", "channel": "app", "interbank": "true"}
+CALL = {"call_id": "c1", "caller": "+7 701 000 00 01", "callee": "+7 705 000 00 02",
+        "at": "2026-03-04T10:00:00+05:00", "duration_s": "120"}
+VARIANTS = {"tx_id": IDS, "call_id": IDS, "from_iban": SIDES, "to_iban": SIDES,
+            "amount_kzt": AMOUNTS, "at": TIMES, "channel": CHANNELS, "interbank": FLAGS,
+            "caller": CALL_PHONES, "callee": CALL_PHONES, "duration_s": DURATIONS}
+
+
+@pytest.mark.parametrize(("feed", "base"), [("transfers", TRANSFER), ("calls", CALL)])
+def test_each_variant_of_each_field_in_an_otherwise_valid_row(
+        feed: str, base: dict[str, Any]) -> None:
+    """Every listed value of every field, the rest of the row valid: random mixes above
+    seldom put a boundary value (86401 s, +14:01) in a row that is otherwise accepted."""
+    raws = [{**base, name: v} for name in base for v in VARIANTS[name]]
+    fast = shape_many(FEEDS_BY_NAME[feed], raws, _context())
+    slow_ctx = _context()
+
+    def per_row(raw: dict[str, Any]) -> Shaped | RowRejected:
+        try:
+            return FEEDS_BY_NAME[feed].shape(raw, slow_ctx)
+        except RowRejected as e:
+            return e
+
+    assert [_outcome(r) for r in fast] == [_outcome(per_row(r)) for r in raws]
