@@ -9,7 +9,6 @@ together with a progress record, so a crashed load resumes without duplicates or
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -23,13 +22,13 @@ from neo4j import Driver
 from tqdm import tqdm
 
 from cypher import statement, template
-from fraudgraph.pseudonym import Pseudonymiser, scrub_text
+from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.vocabulary import LOADED_LABELS, LOADED_RELS
 from graph_loader.errors import GraphLoaderError
 from graph_loader.feeds import FEEDS, FEEDS_BY_NAME, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
 from graph_loader.reader import RawRecord, find_feed_file, read_rows
-from graph_loader.report import FileReport, LoadReport, RejectsWriter
+from graph_loader.report import FileReport, LoadReport, RejectsWriter, redacted_row
 from graph_loader.vectorised import shape_many
 from graph_loader.writer import Writers, cypher, read_progress
 
@@ -103,27 +102,6 @@ class _KnownDevices:
                 for rec in session.run(statement("load/known_devices")):
                     self.keys.add(key64(rec["id"]))
         return key64(pseudonym) in self.keys
-
-
-def _redacted(feed: Feed, raw: dict[str, Any] | None, pseudo: Pseudonymiser) -> str:
-    """The rejected row for the rejects file, personal fields as pseudonyms."""
-    if raw is None:
-        return ""
-    kinds = {"iban": "account", "holder_iin": "person", "number": "phone", "device_id": "device",
-             "ip": "ip", "from_iban": "account", "to_iban": "account", "caller": "phone",
-             "callee": "phone", "victim_iban": "account", "beneficiary_ibans": "account",
-             "caller_phone": "phone", "entity_id": "person"}
-    out: dict[str, str] = {}
-    for k, v in raw.items():
-        # Undecodable input bytes arrive as surrogates, which the UTF-8 rejects file
-        # cannot hold: replace them, or one bad byte would abort the whole load.
-        s = "" if v is None else str(v).encode("utf-8", "replace").decode()
-        if k in feed.personal and s:
-            s = pseudo(kinds.get(k, "person"), s)
-        elif s:
-            s = scrub_text(s, pseudo)  # free text (a list reason) may quote identifiers
-        out[k] = s[:200]
-    return json.dumps(out, ensure_ascii=False)
 
 
 class Sink(Protocol):
@@ -369,7 +347,7 @@ class _FileLoad:
         label = f"{field_name}: {reason}"
         fr.reasons[label] = fr.reasons.get(label, 0) + 1
         self.rejects.write(self.path.name, row, field_name, reason,
-                           _redacted(self.feed, raw, self.pseudo))
+                           redacted_row(self.feed, raw, self.pseudo))
 
 
 class LoadInterrupted(GraphLoaderError):

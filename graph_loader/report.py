@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from fraudgraph.pseudonym import Pseudonymiser, scrub_text
+
+if TYPE_CHECKING:
+    from graph_loader.feeds import Feed
 
 
 @dataclass
@@ -55,6 +61,28 @@ class LoadReport:
         for fd, f in zip(d["files"], self.files, strict=True):
             fd["reconciles"] = f.reconciles
         return d
+
+
+def redacted_row(feed: Feed, raw: dict[str, Any] | None, pseudo: Pseudonymiser) -> str:
+    """A rejected row for the rejects file (and the stream's dead letters): personal
+    fields as pseudonyms, free text scrubbed."""
+    if raw is None:
+        return ""
+    kinds = {"iban": "account", "holder_iin": "person", "number": "phone", "device_id": "device",
+             "ip": "ip", "from_iban": "account", "to_iban": "account", "caller": "phone",
+             "callee": "phone", "victim_iban": "account", "beneficiary_ibans": "account",
+             "caller_phone": "phone", "entity_id": "person"}
+    out: dict[str, str] = {}
+    for k, v in raw.items():
+        # Undecodable input bytes arrive as surrogates, which the UTF-8 rejects file
+        # cannot hold: replace them, or one bad byte would abort the whole load.
+        s = "" if v is None else str(v).encode("utf-8", "replace").decode()
+        if k in feed.personal and s:
+            s = pseudo(kinds.get(k, "person"), s)
+        elif s:
+            s = scrub_text(s, pseudo)  # free text (a list reason) may quote identifiers
+        out[k] = s[:200]
+    return json.dumps(out, ensure_ascii=False)
 
 
 REJECT_COLUMNS = ["file", "row", "field", "reason", "row_data"]

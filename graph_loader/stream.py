@@ -15,7 +15,7 @@ new owner's commit and skips what it committed.
 
 Rejected events go to the dead-letter topic ``fraudgraph.dlq`` with their feed, topic,
 partition, offset, the field and the reason, and the event's values pseudonymised as in
-the loader's rejects file (load._redacted): no raw identifier reaches Kafka again. A
+the loader's rejects file (report.redacted_row): no raw identifier reaches Kafka again. A
 dead letter is produced (and acknowledged by the broker) before the graph transaction that
 moves the offset past its event, so none is lost; a crash between the two can repeat one
 (its topic/partition/offset identify it).
@@ -53,7 +53,8 @@ from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
 from graph_loader.feeds import FEEDS, Feed, RowRejected, ShapeContext, Shaped
 from graph_loader.hashset import U64Set, key64
-from graph_loader.load import _redacted, write_statement
+from graph_loader.load import write_statement
+from graph_loader.report import redacted_row
 from graph_loader.stream_stats import StreamMetrics, StreamStats
 from graph_loader.topics import (
     client_config,
@@ -382,7 +383,7 @@ class StreamConsumer:
                      raw: dict[str, Any] | None) -> dict[str, Any]:
         self.stats.rejected += 1
         self.metrics.events.labels(feed.name, "rejected").inc()
-        redacted = _redacted(feed, raw, self.pseudo)
+        redacted = redacted_row(feed, raw, self.pseudo)
         return {"feed": feed.name, "topic": m.topic(), "partition": m.partition(),
                 "offset": m.offset(), "field": field_name, "reason": reason,
                 "row": json.loads(redacted) if redacted else None,

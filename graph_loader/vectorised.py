@@ -72,7 +72,8 @@ _MIN_EPOCH = calendar.timegm((F.MIN_YEAR, 1, 1, 0, 0, 0))
 
 
 def _int(col: pa.Array) -> np.ndarray:
-    digits = pc.match_substring_regex(col, "^[0-9]+$")
+    # At most 9 digits, so the cast cannot overflow; longer values are not canonical.
+    digits = pc.match_substring_regex(col, "^[0-9]{1,9}$")
     cleaned = pc.if_else(pc.fill_null(digits, False), col, "0")
     return np.asarray(pc.cast(cleaned, pa.int64()).to_numpy(zero_copy_only=False))
 
