@@ -399,10 +399,10 @@ db.transaction.timeout=10m
         if pw is not None:
             drv = GraphDatabase.driver(self.settings.local_uri, auth=("neo4j", pw))
             try:
-                recs, _, _ = drv.execute_query(
-                    "CALL dbms.components() YIELD name, versions RETURN versions[0] AS v"
-                )
-                version = recs[0]["v"] if recs else None
+                # The server's agent string ("Neo4j/5.26.19") from the Bolt handshake: the
+                # base package holds no Cypher (that lives in cypher/, above it).
+                agent = drv.get_server_info().agent
+                version = agent.split("/", 1)[1] if "/" in agent else agent
             except (ServiceUnavailable, Neo4jError, OSError):
                 version = None
             finally:
