@@ -104,21 +104,23 @@ def write_feed(d: Path, n_transfers: int, seed: int = 1) -> int:
     return n_acc
 
 
+def _run_load(world: Path, report: Path, *extra: str
+              ) -> tuple[float, dict[str, Any]]:
+    """`fraudgraph load` in a child process: its wall time and its report."""
+    t0 = time.monotonic()
+    subprocess.run(
+        [str(REPO / ".venv" / "bin" / "fraudgraph"), "load", str(world), *extra,
+         "--report", str(report)],
+        env={**os.environ, **ENV}, check=True, stdout=subprocess.DEVNULL)
+    return time.monotonic() - t0, json.loads(report.read_text())
+
+
 def batched(world: Path, settings: Settings, tag: str) -> dict[str, Any]:
     driver = make_driver(settings)
     reset_data(driver, settings.neo4j_database)
     apply_schema(driver, settings.neo4j_database)
     driver.close()
-    report = REPO / "var" / "bench-load" / f"report-{tag}.json"
-    t0 = time.monotonic()
-    subprocess.run(
-        [str(REPO / ".venv" / "bin" / "fraudgraph"), "load", str(world), "--report", str(report)],
-        env={**os.environ, **ENV},
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    wall = time.monotonic() - t0
-    rep = json.loads(report.read_text())
+    wall, rep = _run_load(world, REPO / "var" / "bench-load" / f"report-{tag}.json")
     files = {f["feed"]: f for f in rep["files"]}
     acc, tr = files["accounts"], files["transfers"]
     nodes = rep["graph_nodes"]["Account"] + rep["graph_nodes"]["Person"]
@@ -145,14 +147,8 @@ def bulk(world: Path, settings: Settings, tag: str) -> dict[str, Any]:
     driver = make_driver(settings)
     reset_data(driver, settings.neo4j_database)
     driver.close()
-    report = REPO / "var" / "bench-load" / f"report-bulk-{tag}.json"
-    t0 = time.monotonic()
-    subprocess.run(
-        [str(REPO / ".venv" / "bin" / "fraudgraph"), "load", str(world), "--bulk",
-         "--report", str(report)],
-        env={**os.environ, **ENV}, check=True, stdout=subprocess.DEVNULL)
-    wall = time.monotonic() - t0
-    rep = json.loads(report.read_text())
+    wall, rep = _run_load(world,
+                          REPO / "var" / "bench-load" / f"report-bulk-{tag}.json", "--bulk")
     rels = sum(rep["graph_relationships"].values())
     return {
         "wall_seconds": round(wall, 2),

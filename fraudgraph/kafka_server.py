@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import shutil
-import signal
 import subprocess
 import time
 import uuid
@@ -23,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fraudgraph.errors import KafkaServerError, Neo4jServerError
-from fraudgraph.neo4j_server import Neo4jServer, _alive, _port_taken, _tail
+from fraudgraph.neo4j_server import Neo4jServer
+from fraudgraph.processes import maven_copy, owned_pid, port_taken, tail, terminate
 from fraudgraph.settings import REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -98,12 +97,9 @@ class KafkaServer:
             tmp = self.dist.with_name(self.dist.name + ".partial")
             shutil.rmtree(tmp, ignore_errors=True)
             (tmp / "libs").mkdir(parents=True)
-            cmd = [mvn, "-q", "-B", "-f", str(KAFKA_POM), "dependency:copy-dependencies",
-                   "-DincludeScope=runtime", f"-DoutputDirectory={tmp / 'libs'}"]
-            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if proc.returncode != 0:
-                tail = (proc.stdout + proc.stderr)[-2000:]
-                raise KafkaServerError(f"maven failed for {KAFKA_POM}:\n{tail}")
+            failed = maven_copy(mvn, KAFKA_POM, tmp / "libs", [])
+            if failed is not None:
+                raise KafkaServerError(f"maven failed for {KAFKA_POM}:\n{failed}")
             (tmp / "BUILT").write_text(f"kafka={KAFKA_VERSION}\n")
             shutil.rmtree(self.dist, ignore_errors=True)
             tmp.rename(self.dist)
@@ -171,18 +167,7 @@ num.io.threads=2
 
     # ---------------------------------------------------------------- lifecycle
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (FileNotFoundError, ValueError):
-            return None
-        if not _alive(pid):
-            return None
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return pid
-        # A reused PID after a reboot is not our broker.
-        return pid if ENTRY_POINT.encode() + b"\0" in cmdline else None
+        return owned_pid(self.pid_file, ENTRY_POINT.encode() + b"\0")
 
     def start(self) -> tuple[bool, str]:
         """Start and wait until the broker answers a metadata request."""
@@ -190,7 +175,7 @@ num.io.threads=2
             return False, f"Kafka is already running (pid {pid}) at {self.settings.kafka_bootstrap}"
         s = self.settings
         for p in (s.kafka_port, s.kafka_controller_port):
-            if _port_taken(p):
+            if port_taken(p):
                 raise KafkaServerError(
                     f"port {p} on 127.0.0.1 is already in use by another process; "
                     "set FRAUDGRAPH_KAFKA_PORT / FRAUDGRAPH_KAFKA_CONTROLLER_PORT to a free port")
@@ -225,13 +210,13 @@ num.io.threads=2
             if proc.poll() is not None:
                 raise KafkaServerError(
                     f"Kafka exited with code {proc.returncode} during start; "
-                    f"see {self.console_log}:\n{_tail(self.console_log)}")
-            if _port_taken(self.settings.kafka_port) and self._topics(2.0) is not None:
+                    f"see {self.console_log}:\n{tail(self.console_log)}")
+            if port_taken(self.settings.kafka_port) and self._topics(2.0) is not None:
                 return
             time.sleep(0.3)
         raise KafkaServerError(
             f"Kafka did not answer within {self.settings.start_timeout_s:.0f}s; "
-            f"see {self.console_log}:\n{_tail(self.console_log)}")
+            f"see {self.console_log}:\n{tail(self.console_log)}")
 
     def _topics(self, timeout_s: float) -> int | None:
         """The number of topics the broker reports, or None when it does not answer."""
@@ -252,14 +237,7 @@ num.io.threads=2
             self.pid_file.unlink(missing_ok=True)
             return "Kafka is not running"
         # SIGTERM runs the broker's shutdown hook: logs flushed, a clean shutdown marker.
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if not _alive(pid):
-                break
-            time.sleep(0.25)
-        else:
-            os.kill(pid, signal.SIGKILL)
+        if not terminate(pid, timeout_s):
             raise KafkaServerError(f"Kafka (pid {pid}) did not stop in {timeout_s:.0f}s; killed")
         self.pid_file.unlink(missing_ok=True)
         return f"Kafka stopped (pid {pid})"

@@ -15,8 +15,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from neo4j.exceptions import (
 )
 
 from fraudgraph.errors import Neo4jServerError
+from fraudgraph.processes import maven_copy, owned_pid, port_taken, tail, terminate
 from fraudgraph.settings import REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -151,21 +150,9 @@ class Neo4jServer:
         }
 
     def _mvn_copy(self, mvn: str, pom: Path, out: Path, extra: list[str]) -> None:
-        cmd = [
-            mvn,
-            "-q",
-            "-B",
-            "-f",
-            str(pom),
-            *extra,
-            "dependency:copy-dependencies",
-            "-DincludeScope=runtime",
-            f"-DoutputDirectory={out}",
-        ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            tail = (proc.stdout + proc.stderr)[-2000:]
-            raise Neo4jServerError(f"maven failed for {pom}:\n{tail}")
+        failed = maven_copy(mvn, pom, out, extra)
+        if failed is not None:
+            raise Neo4jServerError(f"maven failed for {pom}:\n{failed}")
 
     # ---------------------------------------------------------------- config
     def java(self) -> str:
@@ -214,22 +201,7 @@ db.transaction.timeout=10m
 
     # ---------------------------------------------------------------- lifecycle
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (FileNotFoundError, ValueError):
-            return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            return pid
-        # A reused PID after a reboot is not our server.
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return pid
-        return pid if ENTRY_POINT.encode() in cmdline else None
+        return owned_pid(self.pid_file, ENTRY_POINT.encode())
 
     def password(self) -> str | None:
         try:
@@ -243,7 +215,7 @@ db.transaction.timeout=10m
             return False, f"Neo4j is already running (pid {pid}) at {self.settings.local_uri}"
         port = self.settings.bolt_port
         for p in (port, self.settings.http_port):
-            if _port_taken(p):
+            if port_taken(p):
                 raise Neo4jServerError(
                     f"port {p} on 127.0.0.1 is already in use by another process; "
                     "set FRAUDGRAPH_BOLT_PORT / FRAUDGRAPH_HTTP_PORT to a free port"
@@ -294,9 +266,9 @@ db.transaction.timeout=10m
             if proc.poll() is not None:
                 raise Neo4jServerError(
                     f"Neo4j exited with code {proc.returncode} during start; "
-                    f"see {self.console_log}:\n{_tail(self.console_log)}"
+                    f"see {self.console_log}:\n{tail(self.console_log)}"
                 )
-            if _port_taken(self.settings.bolt_port):
+            if port_taken(self.settings.bolt_port):
                 # Bolt accepts connections; authentication may still be warming up.
                 with contextlib.suppress(ServiceUnavailable, OSError):
                     drv = GraphDatabase.driver(self.settings.local_uri, auth=("neo4j", "x"))
@@ -310,7 +282,7 @@ db.transaction.timeout=10m
             time.sleep(0.5)
         raise Neo4jServerError(
             f"Neo4j did not answer on Bolt within {self.settings.start_timeout_s:.0f}s; "
-            f"see {self.console_log}:\n{_tail(self.console_log)}"
+            f"see {self.console_log}:\n{tail(self.console_log)}"
         )
 
     def _wait_for_database(self, t0: float) -> None:
@@ -378,14 +350,7 @@ db.transaction.timeout=10m
             self.pid_file.unlink(missing_ok=True)
             return "Neo4j is not running"
         # SIGTERM runs Neo4j's shutdown hook: a checkpoint and a clean store.
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if not _alive(pid):
-                break
-            time.sleep(0.25)
-        else:
-            os.kill(pid, signal.SIGKILL)
+        if not terminate(pid, timeout_s):
             raise Neo4jServerError(f"Neo4j (pid {pid}) did not stop in {timeout_s:.0f}s; killed")
         self.pid_file.unlink(missing_ok=True)
         return f"Neo4j stopped (pid {pid})"
@@ -428,33 +393,3 @@ def _drop_shadowed_jars(lib: Path, plugins: Path) -> None:
 def _artifact(jar_name: str) -> str:
     m = re.match(r"^(.*?)-\d[\w.\-]*\.jar$", jar_name)
     return m.group(1) if m else jar_name
-
-
-def _port_taken(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie child still answers kill(0); reap it if it is ours.
-    with contextlib.suppress(ChildProcessError):
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def _tail(path: Path, n: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except FileNotFoundError:
-        return "(no log)"

@@ -152,12 +152,10 @@ class ImportGraph:
             at_bank.add((r["id"], r["bank"]))
 
     def _devices(self, rows: list[Row]) -> None:
+        # One row per device (a repeated id is rejected) and this feed comes before the
+        # logins that add bare devices: devices.cypher's earliest-time rule has nothing to fold.
         for r in rows:
-            have = self.devices.get(r["id"])
-            first = r["first_seen_ts"]
-            if have is not None and have[1] is not None and have[1] <= first:
-                first = have[1]
-            self.devices[r["id"]] = [r["platform"], first]
+            self.devices[r["id"]] = [r["platform"], r["first_seen_ts"]]
 
     def _phones(self, rows: list[Row]) -> None:
         sim = self._table("sim_events", [f":START_ID({PERSON})", f":END_ID({PHONE})",

@@ -145,7 +145,6 @@ class Loading:
 
     driver: Driver
     database: str
-    directory: Path
     pseudo: Pseudonymiser
     ctx: ShapeContext
     known: U64Set
@@ -192,7 +191,7 @@ def start_loading(driver: Driver, database: str, directory: Path, pseudo: Pseudo
                        device_known=_KnownDevices(driver, database).__contains__)
     report = LoadReport(directory=str(directory), started_at=now.isoformat(),
                         rejects_file=str(rejects_path))
-    return Loading(driver, database, directory, pseudo, ctx, known,
+    return Loading(driver, database, pseudo, ctx, known,
                    RejectsWriter(rejects_path), report, batch_size, [stop_after_batches],
                    time.monotonic())
 

@@ -71,17 +71,20 @@ def timestamps(col: pa.Array, ctx: ShapeContext) -> tuple[np.ndarray, np.ndarray
 _MIN_EPOCH = calendar.timegm((F.MIN_YEAR, 1, 1, 0, 0, 0))
 
 
+def _cast_where(col: pa.Array, pattern: str, to: pa.DataType) -> tuple[np.ndarray, np.ndarray]:
+    """(values, form): the column cast to `to` where it matches `pattern`, 0 elsewhere
+    (the pattern bounds the digits, so the cast cannot fail or overflow)."""
+    matches = pc.fill_null(pc.match_substring_regex(col, pattern), False)
+    values = pc.cast(pc.if_else(matches, col, "0"), to).to_numpy(zero_copy_only=False)
+    return np.asarray(values), _ok(matches)
+
+
 def _int(col: pa.Array) -> np.ndarray:
-    # At most 9 digits, so the cast cannot overflow; longer values are not canonical.
-    digits = pc.match_substring_regex(col, "^[0-9]{1,9}$")
-    cleaned = pc.if_else(pc.fill_null(digits, False), col, "0")
-    return np.asarray(pc.cast(cleaned, pa.int64()).to_numpy(zero_copy_only=False))
+    return _cast_where(col, "^[0-9]{1,9}$", pa.int64())[0]
 
 
 def amounts(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    form = _ok(pc.match_substring_regex(col, _AMOUNT))
-    value = pc.cast(pc.if_else(pc.fill_null(pc.match_substring_regex(col, _AMOUNT), False),
-                               col, "0"), pa.float64()).to_numpy(zero_copy_only=False)
+    value, form = _cast_where(col, _AMOUNT, pa.float64())
     return value, form & (value > 0) & (value <= F.MAX_AMOUNT_KZT)
 
 
@@ -89,105 +92,94 @@ def _members(col: pa.Array, options: Sequence[str]) -> np.ndarray:
     return _ok(pc.is_in(col, value_set=pa.array(list(options), pa.string())))
 
 
-def per_value(col: pa.Array, compute: Callable[[str], T]
-              ) -> tuple[list[T | None], list[RowRejected | None]]:
-    """Per row: compute(value) or the RowRejected it raised, computed once per distinct
-    value of the column; a null value gives (None, None), and its row takes the per-row
-    path."""
+def per_value(col: pa.Array, compute: Callable[[str], T]) -> list[T | RowRejected | None]:
+    """Per row: compute(value), or the RowRejected it raised, computed once per distinct
+    value of the column; None for a null value (its row takes the per-row path)."""
     encoded = pc.dictionary_encode(col)
-    results: list[T | None] = []
-    errors: list[RowRejected | None] = []
+    results: list[T | RowRejected | None] = []
     for v in encoded.dictionary.to_pylist():
         try:
             results.append(compute(v))
-            errors.append(None)
         except RowRejected as e:
-            results.append(None)
-            errors.append(e)
+            results.append(e)
     results.append(None)  # index -1
-    errors.append(None)
     idx = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).tolist()
-    return [results[i] for i in idx], [errors[i] for i in idx]
+    return [results[i] for i in idx]
 
 
-def _pair(values: list[tuple[str, Any] | None]) -> tuple[list[Any], list[Any]]:
-    return ([None if v is None else v[0] for v in values],
-            [None if v is None else v[1] for v in values])
+End = Callable[[str], Callable[[str], tuple[str, Any]]]
+Build = Callable[[int, str, Any, str, Any], Shaped]
+
+
+def _events(raws: Sequence[Row], ctx: ShapeContext, ok: np.ndarray, ends: tuple[str, str],
+            end: End, same: tuple[str, str], fallback: Callable[[Row, ShapeContext], Shaped],
+            build: Build) -> list[Result]:
+    """The rows of an event feed whose other fields are checked (`ok`): its two ends (a
+    transfer's accounts, a call's numbers) shaped once per distinct value by `end(name)`,
+    giving (pseudonym, extra); `same` rejects an event between one end and itself.
+    Faults come in the per-row shaper's order: the first end's, the second's, `same`."""
+    a_v, b_v = (per_value(_strings(raws, name), end(name)) for name in ends)
+    out: list[Result] = []
+    for i, take in enumerate(ok.tolist()):
+        va, vb = a_v[i], b_v[i]
+        if not take or va is None or vb is None:
+            out.append(_one(fallback, raws[i], ctx))
+        elif isinstance(va, RowRejected):
+            out.append(va)
+        elif isinstance(vb, RowRejected):
+            out.append(vb)
+        elif va[0] == vb[0]:
+            out.append(RowRejected(*same))
+        else:
+            out.append(build(i, va[0], va[1], vb[0], vb[1]))
+    return out
 
 
 def transfers(raws: Sequence[Row], ctx: ShapeContext) -> list[Result]:
-    n = len(raws)
     tx = _strings(raws, "tx_id")
     ok = _ok(pc.match_substring_regex(tx, _ID))
     amount, amount_ok = amounts(_strings(raws, "amount_kzt"))
     ts, ts_ok = timestamps(_strings(raws, "at"), ctx)
     channel = _strings(raws, "channel")
     interbank = _strings(raws, "interbank")
-    src_col, dst_col = _strings(raws, "from_iban"), _strings(raws, "to_iban")
     ok &= amount_ok & ts_ok & _members(channel, _CHANNELS)
     ok &= _members(interbank, ("true", "false"))
-    ok &= _ok(pc.is_valid(src_col)) & _ok(pc.is_valid(dst_col))
-    src_v, src_err = per_value(src_col, lambda v: ctx.counterparty({"from_iban": v}, "from_iban"))
-    dst_v, dst_err = per_value(dst_col, lambda v: ctx.counterparty({"to_iban": v}, "to_iban"))
-    (src, src_ext), (dst, dst_ext) = _pair(src_v), _pair(dst_v)
     inter = _ok(pc.equal(interbank, "true")).tolist()
     tx_l, ch_l = tx.to_pylist(), channel.to_pylist()
-    amount_l, ts_l, ok_l = amount.tolist(), ts.tolist(), ok.tolist()
-    out: list[Result] = []
-    for i in range(n):
-        if not ok_l[i]:
-            out.append(_one(feeds.transfers, raws[i], ctx))
-            continue
-        # In the per-row shaper's order: the first counterparty's fault, then the second's.
-        err = src_err[i] or dst_err[i]
-        if err is not None:
-            out.append(err)
-        elif src[i] == dst[i]:
-            out.append(RowRejected("to_iban", "transfer to the same account"))
-        else:
-            out.append(Shaped(tx_l[i], {
-                "tx_id": tx_l[i], "src": src[i], "dst": dst[i], "src_ext": src_ext[i],
-                "dst_ext": dst_ext[i], "amount": amount_l[i], "ts": ts_l[i],
-                "channel": ch_l[i], "interbank": inter[i]}))
-    return out
+    amount_l, ts_l = amount.tolist(), ts.tolist()
+
+    def account(name: str) -> Callable[[str], tuple[str, Any]]:
+        return lambda v: ctx.counterparty({name: v}, name)
+
+    def build(i: int, src: str, src_ext: Any, dst: str, dst_ext: Any) -> Shaped:
+        return Shaped(tx_l[i], {
+            "tx_id": tx_l[i], "src": src, "dst": dst, "src_ext": src_ext, "dst_ext": dst_ext,
+            "amount": amount_l[i], "ts": ts_l[i], "channel": ch_l[i], "interbank": inter[i]})
+
+    return _events(raws, ctx, ok, ("from_iban", "to_iban"), account,
+                   ("to_iban", "transfer to the same account"), feeds.transfers, build)
 
 
 def calls(raws: Sequence[Row], ctx: ShapeContext) -> list[Result]:
-    n = len(raws)
     cid = _strings(raws, "call_id")
     ok = _ok(pc.match_substring_regex(cid, _ID))
     ts, ts_ok = timestamps(_strings(raws, "at"), ctx)
-    dur_col = _strings(raws, "duration_s")
-    dur_form = _ok(pc.match_substring_regex(dur_col, "^[0-9]{1,5}$"))
-    duration = _int(dur_col)
-    caller_col, callee_col = _strings(raws, "caller"), _strings(raws, "callee")
+    duration, dur_form = _cast_where(_strings(raws, "duration_s"), "^[0-9]{1,5}$", pa.int64())
     ok &= ts_ok & dur_form & (duration <= 86400)
-    ok &= _ok(pc.is_valid(caller_col)) & _ok(pc.is_valid(callee_col))
+    cid_l, ts_l, dur_l = cid.to_pylist(), ts.tolist(), duration.tolist()
 
-    def phone(name: str) -> Callable[[str], tuple[str, bool]]:
+    def phone(name: str) -> Callable[[str], tuple[str, Any]]:
         return lambda v: (ctx.ident({name: v}, name, "phone", F.phone),
                           F.is_foreign_phone(v))
 
-    caller_v, caller_err = per_value(caller_col, phone("caller"))
-    callee_v, callee_err = per_value(callee_col, phone("callee"))
-    (caller, caller_fg), (callee, callee_fg) = _pair(caller_v), _pair(callee_v)
-    cid_l, ts_l, dur_l, ok_l = cid.to_pylist(), ts.tolist(), duration.tolist(), ok.tolist()
-    out: list[Result] = []
-    for i in range(n):
-        if not ok_l[i]:
-            out.append(_one(feeds.calls, raws[i], ctx))
-            continue
-        err = caller_err[i] or callee_err[i]
-        if err is not None:
-            out.append(err)
-        elif caller[i] == callee[i]:
-            out.append(RowRejected("callee", "a call to the caller's own number"))
-        else:
-            out.append(Shaped(cid_l[i], {
-                "call_id": cid_l[i], "caller": caller[i], "callee": callee[i],
-                "caller_foreign": caller_fg[i], "callee_foreign": callee_fg[i],
-                "ts": ts_l[i], "duration_s": dur_l[i]}))
-    return out
+    def build(i: int, caller: str, caller_fg: Any, callee: str, callee_fg: Any) -> Shaped:
+        return Shaped(cid_l[i], {
+            "call_id": cid_l[i], "caller": caller, "callee": callee,
+            "caller_foreign": caller_fg, "callee_foreign": callee_fg, "ts": ts_l[i],
+            "duration_s": dur_l[i]})
+
+    return _events(raws, ctx, ok, ("caller", "callee"), phone,
+                   ("callee", "a call to the caller's own number"), feeds.calls, build)
 
 
 def _one(shape: Callable[[Row, ShapeContext], Shaped], raw: Row,

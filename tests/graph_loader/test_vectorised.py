@@ -50,11 +50,25 @@ def _outcome(result: Shaped | RowRejected) -> Any:
     return ("shaped", result.key, result.row)
 
 
-def _per_row(raw: dict[str, Any], ctx: ShapeContext) -> Shaped | RowRejected:
-    try:
-        return FEEDS_BY_NAME["transfers"].shape(raw, ctx)
-    except RowRejected as e:
-        return e
+def _both(feed: str, raws: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """The outcomes of the vectorised pass and of the per-row shaper, row by row."""
+    fast = shape_many(FEEDS_BY_NAME[feed], raws, _context())
+    ctx = _context()
+    slow: list[Shaped | RowRejected] = []
+    for raw in raws:
+        try:
+            slow.append(FEEDS_BY_NAME[feed].shape(raw, ctx))
+        except RowRejected as e:
+            slow.append(e)
+    return [_outcome(r) for r in fast], [_outcome(r) for r in slow]
+
+
+def _forbid_per_row(monkeypatch: pytest.MonkeyPatch, feed: str) -> None:
+    """The vectorised pass's fallback for `feed` fails the test if it is ever called."""
+    def per_row(raw: dict[str, Any], ctx: ShapeContext) -> Shaped:
+        raise AssertionError(f"per-row shaper called for {raw}")
+
+    monkeypatch.setattr(feeds, feed, per_row)
 
 
 rows = st.lists(st.fixed_dictionaries({
@@ -67,19 +81,15 @@ rows = st.lists(st.fixed_dictionaries({
 @settings(max_examples=300, deadline=None)
 @given(rows)
 def test_vectorised_transfers_shape_as_the_per_row_shaper(raws: list[dict[str, Any]]) -> None:
-    fast = shape_many(FEEDS_BY_NAME["transfers"], raws, _context())
-    slow_ctx = _context()
-    assert [_outcome(r) for r in fast] == [_outcome(_per_row(r, slow_ctx)) for r in raws]
+    fast, slow = _both("transfers", raws)
+    assert fast == slow
 
 
 def test_canonical_rows_take_the_fast_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     """The canonical forms, which real feeds mostly send, never reach the per-row
     shaper: were the fast pass to send every row there, the comparison above would pass
     on the per-row path alone."""
-    def per_row(raw: dict[str, Any], ctx: ShapeContext) -> Shaped:
-        raise AssertionError(f"per-row shaper called for {raw}")
-
-    monkeypatch.setattr(feeds, "transfers", per_row)
+    _forbid_per_row(monkeypatch, "transfers")
     raws = [{"tx_id": f"t{i}", "from_iban": IBANS[0], "to_iban": IBANS[1],
              "amount_kzt": "150000.5", "at": t, "channel": "app", "interbank": "true"}
             for i, t in enumerate(["2026-03-04T10:00:00+05:00", "2026-03-04T10:00:00Z",
@@ -104,23 +114,12 @@ calls = st.lists(st.fixed_dictionaries({
 @settings(max_examples=300, deadline=None)
 @given(calls)
 def test_vectorised_calls_shape_as_the_per_row_shaper(raws: list[dict[str, Any]]) -> None:
-    fast = shape_many(FEEDS_BY_NAME["calls"], raws, _context())
-    slow_ctx = _context()
-
-    def per_row(raw: dict[str, Any]) -> Shaped | RowRejected:
-        try:
-            return FEEDS_BY_NAME["calls"].shape(raw, slow_ctx)
-        except RowRejected as e:
-            return e
-
-    assert [_outcome(r) for r in fast] == [_outcome(per_row(r)) for r in raws]
+    fast, slow = _both("calls", raws)
+    assert fast == slow
 
 
 def test_canonical_calls_take_the_fast_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    def per_row(raw: dict[str, Any], ctx: ShapeContext) -> Shaped:
-        raise AssertionError(f"per-row shaper called for {raw}")
-
-    monkeypatch.setattr(feeds, "calls", per_row)
+    _forbid_per_row(monkeypatch, "calls")
     raws = [{"call_id": "c1", "caller": "+86 10 1234 5678", "callee": "+7 701 000 00 01",
              "at": "2026-03-04T10:00:00+05:00", "duration_s": "120"}]
     [out] = shape_many(FEEDS_BY_NAME["calls"], raws, _context())
@@ -144,13 +143,5 @@ def test_each_variant_of_each_field_in_an_otherwise_valid_row(
     """Every listed value of every field, the rest of the row valid: random mixes above
     seldom put a boundary value (86401 s, +14:01) in a row that is otherwise accepted."""
     raws = [{**base, name: v} for name in base for v in VARIANTS[name]]
-    fast = shape_many(FEEDS_BY_NAME[feed], raws, _context())
-    slow_ctx = _context()
-
-    def per_row(raw: dict[str, Any]) -> Shaped | RowRejected:
-        try:
-            return FEEDS_BY_NAME[feed].shape(raw, slow_ctx)
-        except RowRejected as e:
-            return e
-
-    assert [_outcome(r) for r in fast] == [_outcome(per_row(r)) for r in raws]
+    fast, slow = _both(feed, raws)
+    assert fast == slow
