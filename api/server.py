@@ -24,7 +24,7 @@ def propagation_engine(settings: Any) -> tuple[Any, Callable[[], None]]:
 
     from fraudgraph.db import make_driver
     from fraudgraph.errors import FraudgraphError
-    from gnn.risk_engine import PropagationEngine
+    from gnn.propagation.engine import PropagationEngine
 
     try:
         driver = make_driver(settings)

@@ -44,7 +44,7 @@ from cypher import statement
 from fraudgraph.db import open_driver
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
-from gnn.metrics import pr_auc, precision_at_k, roc_auc
+from gnn.models.metrics import pr_auc, precision_at_k, roc_auc
 
 log = logging.getLogger("bench.external")
 KEY = "bench-external-pseudonym-key"
@@ -262,9 +262,9 @@ def _candidates(settings: Settings, pid: list[str]) -> dict[str, np.ndarray]:
     """The served version's models one by one (both, when it serves the ensemble), scored
     as `fraudgraph score` does: what each candidate alone would have ranked."""
     from gnn.commands import models_root, signal_source
-    from gnn.export import export_snapshot
-    from gnn.pipeline import candidate_scores
+    from gnn.models.pipeline import candidate_scores
     from gnn.registry import latest
+    from gnn.snapshot.export import export_snapshot
 
     with open_driver(settings) as driver:
         snap = export_snapshot(driver, settings.neo4j_database, progress=False)

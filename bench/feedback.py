@@ -4,7 +4,7 @@ A generated world is loaded once and exported; then its last ``--days`` days are
 replayed day by day, twice, in the same run:
 
 - each day T, the registered model scores every account as of T (nothing from T on is
-  visible: `gnn.timed.as_of`); the ``--top`` highest-priority alerts of the day
+  visible: `gnn.snapshot.timed.as_of`); the ``--top`` highest-priority alerts of the day
   (`casework.alerts`: priority from score and money at stake; accounts already known
   positive, already in the queue, or held by an earlier verdict are not raised again
   unless their evidence materially changed) go to the investigators;
@@ -14,7 +14,7 @@ replayed day by day, twice, in the same run:
 - every ``--retrain-every`` days the model is retrained at cut-off T.
 
 The two arms differ only in what the retraining sees: *feedback* trains on the verdicts
-too (as `gnn.labels` reads them: confirmed = positive from its date, not fraud =
+too (as `gnn.snapshot.labels` reads them: confirmed = positive from its date, not fraud =
 negative overruling earlier reports), *baseline* on incidents and the black list only.
 The investigators work the queue the same way in both. Reported per arm: daily
 precision among the top alerts, mean precision before and after the first retrain
@@ -57,13 +57,13 @@ from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import load_settings
 from generator.world import generate_world
 from gnn.errors import LabelError
-from gnn.export import export_snapshot
-from gnn.fit import GnnConfig
-from gnn.labels import VERDICT, choose_cutoffs, first_known, label_sources
-from gnn.pipeline import TrainOptions, score_snapshot, train_pipeline
-from gnn.snapshot import EdgeSet
-from gnn.timed import TimedSnapshot, as_of
-from gnn.truth import load_account_truth
+from gnn.models.fit import GnnConfig
+from gnn.models.pipeline import TrainOptions, score_snapshot, train_pipeline
+from gnn.snapshot.export import export_snapshot
+from gnn.snapshot.graph import EdgeSet
+from gnn.snapshot.labels import VERDICT, choose_cutoffs, first_known, label_sources
+from gnn.snapshot.timed import TimedSnapshot, as_of
+from gnn.snapshot.truth import load_account_truth
 from graph_loader.load import load_directory
 
 log = logging.getLogger("bench.feedback")
@@ -72,7 +72,7 @@ TRANSFER = ("Account", "TRANSFERRED", "Account")
 
 
 def with_verdicts(snap: TimedSnapshot, verdicts: list[tuple[int, str, float]]) -> TimedSnapshot:
-    """The snapshot plus Verdict nodes and edges, as gnn/export.py would read them."""
+    """The snapshot plus Verdict nodes and edges, as gnn/snapshot/export.py would read them."""
     acc = np.array([v[0] for v in verdicts], dtype=np.int64)
     kinds = np.array([v[1] for v in verdicts], dtype=np.str_)
     decided = np.array([v[2] for v in verdicts], dtype=np.float64)
@@ -109,7 +109,7 @@ def train(arm: Arm, snap: TimedSnapshot, cutoff: float, args: argparse.Namespace
           models: Path) -> None:
     s = with_verdicts(snap, arm.verdicts if arm.feedback else [])
     # Fixed windows back from the cut-off, or label quantiles when a small world has too
-    # few labels in them (gnn.labels.choose_cutoffs); only labels before the cut-off.
+    # few labels in them (gnn.snapshot.labels.choose_cutoffs); only labels before the cut-off.
     mp = getattr(args, "min_positives", 3)
     t0 = time.perf_counter()
     try:

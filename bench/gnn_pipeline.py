@@ -38,17 +38,17 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
 from fraudgraph.db import open_driver
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import load_settings
-from gnn.cluster_run import build_clusters
-from gnn.cluster_store import previous_clusters, write_clusters
-from gnn.clusters import ClusterConfig
+from gnn.clusters.communities import ClusterConfig
+from gnn.clusters.run import build_clusters
+from gnn.clusters.store import previous_clusters, write_clusters
 from gnn.commands import signal_source
 from gnn.evaluate import clusters_vs_truth, emerging_backtest, model_metrics
-from gnn.export import export_snapshot
-from gnn.fit import GnnConfig
-from gnn.heuristic_source import detect_run_signals
-from gnn.pipeline import TrainOptions, score_snapshot, train_pipeline, write_scores
-from gnn.snapshot import EdgeSet
-from gnn.timed import TimedSnapshot
+from gnn.models.fit import GnnConfig
+from gnn.models.pipeline import TrainOptions, score_snapshot, train_pipeline, write_scores
+from gnn.snapshot.export import export_snapshot
+from gnn.snapshot.graph import EdgeSet
+from gnn.snapshot.signals import detect_run_signals
+from gnn.snapshot.timed import TimedSnapshot
 
 log = logging.getLogger("bench.gnn_pipeline")
 
@@ -105,8 +105,8 @@ def compare(current: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]
 
 
 def score_only(args: argparse.Namespace, s: Any) -> None:
-    from gnn.cache import load_cached
     from gnn.registry import latest
+    from gnn.snapshot.cache import load_cached
 
     snap = load_cached(s.var_dir / "cache", args.score_only)
     if snap is None:

@@ -38,7 +38,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
 from bench.models import HOMOGENEOUS_MODELS, ResidualGNN, build_model
-from gnn.training import TrainConfig, evaluate, fit
+from gnn.models.training import TrainConfig, evaluate, fit
 
 log = logging.getLogger("bench.tolokers")
 

@@ -60,7 +60,7 @@ def train(
     heuristics: Annotated[bool, typer.Option(
         help="run the Cypher heuristics as of T2 for the heuristics-only baseline")] = True,
     signals: Annotated[bool, typer.Option(
-        help="also use heuristic scores as model features (see gnn/heuristic_source.py)")]
+        help="also use heuristic scores as model features (see gnn/snapshot/signals.py)")]
     = True,
     no_cache: NoCache = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the manifest here")]

@@ -27,7 +27,7 @@ def propagate(
     from casework.hooks import summary as alert_summary
     from cypher import statement
     from fraudgraph.db import open_driver
-    from gnn.risk_engine import PropagationEngine
+    from gnn.propagation.engine import PropagationEngine
 
     s = settings()
     t0 = time.monotonic()

@@ -1,4 +1,4 @@
-"""The one shape of a stored fraud ring, shared by its writer (gnn/cluster_store.py) and
+"""The one shape of a stored fraud ring, shared by its writer (gnn/clusters/store.py) and
 its reader (api/clusters.py), so that neither can drift from the other.
 
 ``(:Cluster)<-[:IN_CLUSTER]-(:Account)`` with these properties:

@@ -1,7 +1,7 @@
 """The project-managed Apache Kafka broker (the live event stream's, graph_loader/stream.py).
 
 Built like the Neo4j server (fraudgraph/neo4j_server.py): Maven copies the runtime
-classpath of ``org.apache.kafka:kafka_2.13`` (server/kafka/pom.xml) into
+classpath of ``org.apache.kafka:kafka_2.13`` (fraudgraph/maven/kafka.pom.xml) into
 ``var/kafka-dist/kafka-<version>/libs``, and we run the entry point of the tarball's
 ``kafka-server-start.sh``, ``kafka.Kafka``, on the machine's JDK. One node in KRaft mode is
 both broker and controller (no ZooKeeper); its storage is formatted once with
@@ -22,15 +22,14 @@ from pathlib import Path
 
 from fraudgraph.errors import KafkaServerError, Neo4jServerError
 from fraudgraph.neo4j_server import Neo4jServer
-from fraudgraph.processes import maven_copy, owned_pid, port_taken, tail, terminate
-from fraudgraph.settings import REPO_ROOT, Settings
+from fraudgraph.processes import maven_copy, maven_pom, owned_pid, port_taken, tail, terminate
+from fraudgraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
 KAFKA_VERSION = "4.4.0"
 ENTRY_POINT = "kafka.Kafka"
 STORAGE_TOOL = "kafka.tools.StorageTool"
-KAFKA_POM = REPO_ROOT / "server" / "kafka" / "pom.xml"
 
 # What kafka-run-class.sh passes (KAFKA_JVM_PERFORMANCE_OPTS), less the GC logging.
 JVM_FLAGS = [
@@ -97,9 +96,9 @@ class KafkaServer:
             tmp = self.dist.with_name(self.dist.name + ".partial")
             shutil.rmtree(tmp, ignore_errors=True)
             (tmp / "libs").mkdir(parents=True)
-            failed = maven_copy(mvn, KAFKA_POM, tmp / "libs", [])
+            failed = maven_copy(mvn, maven_pom("kafka"), tmp / "libs", [])
             if failed is not None:
-                raise KafkaServerError(f"maven failed for {KAFKA_POM}:\n{failed}")
+                raise KafkaServerError(f"maven failed for {maven_pom('kafka')}:\n{failed}")
             (tmp / "BUILT").write_text(f"kafka={KAFKA_VERSION}\n")
             shutil.rmtree(self.dist, ignore_errors=True)
             tmp.rename(self.dist)

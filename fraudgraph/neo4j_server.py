@@ -1,6 +1,6 @@
 """The project-managed Neo4j Community server ("embedded" set-up).
 
-Built from Neo4j's own artifacts on Maven Central (server/pom.xml): Maven copies the
+Built from Neo4j's own artifacts on Maven Central (fraudgraph/maven/neo4j.pom.xml): Maven copies the
 runtime classpath of ``org.neo4j.app:neo4j-server`` into ``var/dist``, and we run the same
 entry point the official tarball's script runs, ``org.neo4j.server.CommunityEntryPoint``,
 on the machine's JDK. Data, logs, the PID and the generated password live under
@@ -31,15 +31,13 @@ from neo4j.exceptions import (
 )
 
 from fraudgraph.errors import Neo4jServerError
-from fraudgraph.processes import maven_copy, owned_pid, port_taken, tail, terminate
-from fraudgraph.settings import REPO_ROOT, Settings
+from fraudgraph.processes import maven_copy, maven_pom, owned_pid, port_taken, tail, terminate
+from fraudgraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
 NEO4J_VERSION = "5.26.19"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
-SERVER_POM = REPO_ROOT / "server" / "pom.xml"
-PLUGINS_POM = REPO_ROOT / "server" / "plugins" / "pom.xml"
 
 # What Neo4j's own launcher passes (server.jvm.additional in the stock neo4j.conf).
 JVM_FLAGS = [
@@ -121,18 +119,18 @@ class Neo4jServer:
         shutil.rmtree(tmp, ignore_errors=True)
         (tmp / "lib").mkdir(parents=True)
         (tmp / "plugins").mkdir()
-        self._mvn_copy(mvn, SERVER_POM, tmp / "lib", [])
+        self._mvn_copy(mvn, maven_pom("neo4j"), tmp / "lib", [])
         gds = False
         if with_gds:
             try:
-                self._mvn_copy(mvn, PLUGINS_POM, tmp / "plugins", ["-Pgds"])
+                self._mvn_copy(mvn, maven_pom("plugins"), tmp / "plugins", ["-Pgds"])
                 gds = True
             except Neo4jServerError as e:
                 log.warning("GDS did not resolve, building with APOC only: %s", e)
                 shutil.rmtree(tmp / "plugins")
                 (tmp / "plugins").mkdir()
         if not gds:
-            self._mvn_copy(mvn, PLUGINS_POM, tmp / "plugins", [])
+            self._mvn_copy(mvn, maven_pom("plugins"), tmp / "plugins", [])
         _drop_shadowed_jars(tmp / "lib", tmp / "plugins")
         (tmp / "BUILT").write_text(f"neo4j={NEO4J_VERSION}\ngds={gds}\n")
         shutil.rmtree(self.dist, ignore_errors=True)

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+from importlib import resources
 from pathlib import Path
 
 
@@ -68,6 +69,12 @@ def terminate(pid: int, timeout_s: float) -> bool:
         time.sleep(0.25)
     os.kill(pid, signal.SIGKILL)
     return False
+
+
+def maven_pom(name: str) -> Path:
+    """A Maven pom shipped with the package (fraudgraph/maven/<name>.pom.xml): package
+    data, so a non-editable install builds its servers the same way a checkout does."""
+    return Path(str(resources.files("fraudgraph").joinpath("maven", f"{name}.pom.xml")))
 
 
 def maven_copy(mvn: str, pom: Path, out: Path, extra: list[str]) -> str | None:

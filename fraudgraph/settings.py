@@ -22,6 +22,15 @@ DEFAULT_PSEUDONYM_KEY = "fraudgraph-development-key-do-not-deploy"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def default_var_dir() -> Path:
+    """Where generated data, stores and builds go unless FRAUDGRAPH_VAR_DIR says: `var/`
+    of the source checkout (an editable install), else `var/` of the working directory,
+    never beside an installed package in site-packages."""
+    if (REPO_ROOT / "pyproject.toml").is_file():
+        return REPO_ROOT / "var"
+    return Path.cwd() / "var"
+
+
 class CheckThresholds(BaseSettings):
     """Everything the pre-payment decision rule (api/decision.py) compares against."""
 
@@ -115,8 +124,10 @@ class Settings(BaseSettings):
     neo4j_database: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
 
     # The project-managed server.
-    var_dir: Path = REPO_ROOT / "var"
-    dist_dir: Path = REPO_ROOT / "var" / "dist"
+    # The server builds (dist_dir, kafka_dist_dir) stay put when var_dir moves, so the
+    # test instance under var/test reuses the builds of var/.
+    var_dir: Path = Field(default_factory=default_var_dir)
+    dist_dir: Path = Field(default_factory=lambda: default_var_dir() / "dist")
     bolt_port: int = 7687
     http_port: int = 7474
     heap_size: str = "3g"
@@ -140,7 +151,7 @@ class Settings(BaseSettings):
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
     kafka_heap_size: str = "512m"
-    kafka_dist_dir: Path = REPO_ROOT / "var" / "kafka-dist"
+    kafka_dist_dir: Path = Field(default_factory=lambda: default_var_dir() / "kafka-dist")
     # Partitions of each topic fraudgraph creates (more let more consumers share a feed),
     # and their replication factor (1 on the managed broker; 3 on a real cluster).
     kafka_partitions: int = Field(2, ge=1)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from fraudgraph.settings import Settings
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.timed import TimedSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def load_snapshot(no_cache: bool = False, s: Settings | None = None
                   ) -> tuple[TimedSnapshot, Settings]:
     from fraudgraph.db import open_driver
     from fraudgraph.settings import load_settings
-    from gnn.export import export_snapshot
+    from gnn.snapshot.export import export_snapshot
 
     s = s or load_settings()
     with open_driver(s) as driver:
@@ -41,7 +41,7 @@ def signal_source(s: Settings, snap: TimedSnapshot) -> Any:
     """Heuristic scores as of a cut-off: the latest detect run's signals when it ran as
     of that cut-off, else the heuristics run read-only against the graph."""
     from fraudgraph.db import open_driver
-    from gnn.heuristic_source import detect_run_signals, heuristic_signals
+    from gnn.snapshot.signals import detect_run_signals, heuristic_signals
 
     def at(cutoff: float) -> dict[str, np.ndarray]:
         stored = detect_run_signals(snap, cutoff)
@@ -59,9 +59,9 @@ def run_train(snap: TimedSnapshot, s: Settings, *, window_days: float = 28.0,
               cut: tuple[float | None, float | None, float | None] = (None, None, None),
               threads: int = 2, progress: bool = True, heuristics: bool = True,
               use_signals: bool = True) -> dict[str, Any]:
-    from gnn.fit import GnnConfig
-    from gnn.labels import Cutoffs, default_cutoffs
-    from gnn.pipeline import TrainOptions, train_pipeline
+    from gnn.models.fit import GnnConfig
+    from gnn.models.pipeline import TrainOptions, train_pipeline
+    from gnn.snapshot.labels import Cutoffs, default_cutoffs
 
     cutoffs = None
     if any(c is not None for c in cut):
@@ -77,7 +77,7 @@ def run_train(snap: TimedSnapshot, s: Settings, *, window_days: float = 28.0,
 def run_score(snap: TimedSnapshot, s: Settings, *, version: str | None = None,
               threads: int = 2, progress: bool = True) -> tuple[Any, int, float]:
     from fraudgraph.db import open_driver
-    from gnn.pipeline import score_snapshot, write_scores
+    from gnn.models.pipeline import score_snapshot, write_scores
     from gnn.registry import resolve
 
     result = score_snapshot(snap, resolve(models_root(s), version), threads=threads,
@@ -97,9 +97,9 @@ def run_clusters(snap: TimedSnapshot, s: Settings, *, threshold: float | None = 
     from datetime import UTC, datetime
 
     from fraudgraph.db import open_driver
-    from gnn.cluster_run import build_clusters
-    from gnn.cluster_store import previous_clusters, read_scores, write_clusters
-    from gnn.clusters import ClusterConfig
+    from gnn.clusters.communities import ClusterConfig
+    from gnn.clusters.run import build_clusters
+    from gnn.clusters.store import previous_clusters, read_scores, write_clusters
     from gnn.errors import GnnError
 
     cfg = ClusterConfig(min_size=min_size, window_days=window_days)
@@ -135,10 +135,10 @@ def run_eval(snap: TimedSnapshot, s: Settings, *, truth: Path | None, version: s
              weeks: int = 3) -> dict[str, Any]:
     from fraudgraph.db import open_driver
     from fraudgraph.pseudonym import Pseudonymiser
-    from gnn.cluster_store import previous_clusters
-    from gnn.clusters import ClusterConfig
+    from gnn.clusters.communities import ClusterConfig
+    from gnn.clusters.store import previous_clusters
     from gnn.evaluate import clusters_vs_truth, emerging_backtest, model_metrics, served_now
-    from gnn.pipeline import score_snapshot
+    from gnn.models.pipeline import score_snapshot
     from gnn.registry import resolve
 
     directory = resolve(models_root(s), version)

@@ -2,7 +2,7 @@
 AFC's own later reports and against the generated truth (where hidden fraud counts),
 plus cluster quality and the emerging-scheme backtest.
 
-Reported labels: positives are accounts first reported in [T2, T3) (`gnn.labels`).
+Reported labels: positives are accounts first reported in [T2, T3) (`gnn.snapshot.labels`).
 Truth labels: the same test accounts (unknown at T2), positive if the generator made
 them fraud, reported or not. ``truth_hidden`` restricts positives to fraud that is
 never reported, the case a graph model exists for. ``reported_active`` keeps only the
@@ -19,15 +19,15 @@ from typing import Any
 import numpy as np
 
 from fraudgraph.pseudonym import Pseudonymiser
-from gnn.cluster_run import build_clusters, cluster_quality
-from gnn.clusters import ClusterConfig, first_payments
-from gnn.emerging import backtest
-from gnn.labels import DAY_S, first_known
-from gnn.plots import pr_curves
+from gnn.clusters.communities import ClusterConfig, first_payments
+from gnn.clusters.emerging import backtest
+from gnn.clusters.run import build_clusters, cluster_quality
+from gnn.models.plots import pr_curves
+from gnn.models.report import metric_row
 from gnn.registry import read_manifest
-from gnn.report import metric_row
-from gnn.timed import TimedSnapshot
-from gnn.truth import load_account_truth
+from gnn.snapshot.labels import DAY_S, first_known
+from gnn.snapshot.timed import TimedSnapshot
+from gnn.snapshot.truth import load_account_truth
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
     table = account_features(snapshot, cutoff)      # FeatureTable, one row per account
 
-The snapshot is cut with `gnn.timed.as_of` first, so every column is computed only
+The snapshot is cut with `gnn.snapshot.timed.as_of` first, so every column is computed only
 from edges with time < cutoff: an edge at or after it cannot change any value.
 """
 
@@ -15,8 +15,8 @@ from gnn.features.identity import holder_of, identity_features, person_stats
 from gnn.features.proximity import proximity_features, signal_features
 from gnn.features.structure import structure_features
 from gnn.features.table import GROUPS, FeatureTable
-from gnn.labels import first_known
-from gnn.timed import TimedSnapshot, as_of
+from gnn.snapshot.labels import first_known
+from gnn.snapshot.timed import TimedSnapshot, as_of
 
 DEFAULT_WINDOW_DAYS = 28.0
 

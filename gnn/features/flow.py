@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from gnn.features.table import FeatureTable, count, distinct_pairs, log1p, ratio
-from gnn.timed import CHANNELS, TimedSnapshot
+from gnn.snapshot.timed import CHANNELS, TimedSnapshot
 
 DAY_S = 86_400.0
 HOUR_S = 3_600.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from gnn.features.table import FeatureTable, count, distinct_pairs, log1p
-from gnn.timed import ACCOUNT_KINDS, SIM_KINDS, TimedSnapshot
+from gnn.snapshot.timed import ACCOUNT_KINDS, SIM_KINDS, TimedSnapshot
 
 DAY_S = 86_400.0
 HOLDS = ("Person", "HOLDS", "Account")

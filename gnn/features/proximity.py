@@ -14,7 +14,7 @@ import numpy as np
 from fraudgraph.vocabulary import LABEL_OF
 from gnn.features.identity import HAS_PHONE, USED, holder_of
 from gnn.features.table import FeatureTable, count, distinct_pairs, log1p
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.timed import TimedSnapshot
 
 TRANSFERS = ("Account", "TRANSFERRED", "Account")
 VICTIM = ("Incident", "VICTIM", "Account")

@@ -6,7 +6,7 @@ paid it, listed holder or device), ``label`` (counts of *known positive* counter
 and co-users) and ``signal`` (heuristic scores). The GNN does not take ``label``
 columns as inputs, because message passing would echo an account's own label back to
 it through its neighbours' counts (a 2-hop self-leak); it sees known labels through the
-label-trick flag instead (`gnn/fit.py`). The tabular baseline takes every group.
+label-trick flag instead (`gnn/models/fit.py`). The tabular baseline takes every group.
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
-"""GNN models of the fraud graph: the heterogeneous models that `fraudgraph train` fits and
-serves. (The homogeneous models of the Tolokers benchmark live in `bench.models`.)"""
+"""Features to models, with training: the snapshot as PyG `HeteroData` (`data`), the
+heterogeneous GNNs (`hetero`), their training (`training`, `fit`, `checkpoint`), the
+cross-fitted LightGBM and the baselines, the metrics, and the train-and-score pipeline
+(`pipeline`) that `fraudgraph train` and `score` run.
 
-from gnn.models.errors import ModelError, UnknownModelError
-from gnn.models.hetero import HETERO_MODELS, HeteroGAT, HeteroSAGE, build_hetero_model
-
-__all__ = [
-    "HETERO_MODELS",
-    "HeteroGAT",
-    "HeteroSAGE",
-    "ModelError",
-    "UnknownModelError",
-    "build_hetero_model",
-]
+Nothing is imported here, so that a light reader (the metrics, the cross-fitted LightGBM)
+does not pull in torch. The homogeneous models of the Tolokers benchmark live in
+`bench.models`.
+"""

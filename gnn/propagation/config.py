@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from gnn.propagation.errors import PropagationError
-from gnn.snapshot import EdgeType
+from gnn.snapshot.graph import EdgeType
 
 DEFAULT_REL_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from gnn.propagation.config import SECONDS_PER_DAY, PropagationConfig
-from gnn.snapshot import EdgeSet, EdgeType
+from gnn.snapshot.graph import EdgeSet, EdgeType
 
 
 def amount_factor(amount: np.ndarray, ref_kzt: float) -> np.ndarray:

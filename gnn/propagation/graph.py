@@ -41,7 +41,7 @@ import scipy.sparse as sp
 from gnn.propagation.config import PropagationConfig
 from gnn.propagation.edge_weights import edge_weights, latest_time
 from gnn.propagation.errors import PropagationError, UnknownEntityError
-from gnn.snapshot import EdgeType, GraphSnapshot
+from gnn.snapshot.graph import EdgeType, GraphSnapshot
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import numpy as np
 from gnn.propagation.config import PropagationConfig
 from gnn.propagation.errors import PropagationError
 from gnn.propagation.graph import PropagationGraph
-from gnn.snapshot import EdgeType, GraphSnapshot
+from gnn.snapshot.graph import EdgeType, GraphSnapshot
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gnn.snapshot import EdgeSet, GraphSnapshot
+from gnn.snapshot.graph import EdgeSet, GraphSnapshot
 
 TYPE_SHARES = {
     "Account": 0.55,

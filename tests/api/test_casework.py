@@ -160,8 +160,8 @@ def test_verdicts_reach_the_next_training_set(api: Api, alerts: None, neo4j_driv
                                               settings: Settings) -> None:
     """After the case above (confirmed, reopened, closed as not fraud) and a confirmed
     case on mule3, the exported snapshot's labels are what the verdicts say."""
-    from gnn.export import export_snapshot
-    from gnn.labels import first_known, label_sources
+    from gnn.snapshot.export import export_snapshot
+    from gnn.snapshot.labels import first_known, label_sources
 
     acc = {k: api.pseudo("account", v) for k, v in IBAN.items()}
     r = api.post("/v1/cases", json={"title": "mule3", "entities": [

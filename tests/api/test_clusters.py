@@ -6,9 +6,9 @@ import pytest
 from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
-from gnn import cluster_store
-from gnn.cluster_store import write_clusters
-from gnn.clusters import ClusterSummary
+from gnn.clusters import store as cluster_store
+from gnn.clusters.communities import ClusterSummary
+from gnn.clusters.store import write_clusters
 from tests.api.conftest import Api
 from tests.api.world import IBAN
 

@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from bench.models import HOMOGENEOUS_MODELS, SparseGraph, build_model
-from gnn.metrics import roc_auc
-from gnn.models import UnknownModelError
-from gnn.training import TrainConfig, evaluate, fit
+from gnn.models.errors import UnknownModelError
+from gnn.models.metrics import roc_auc
+from gnn.models.training import TrainConfig, evaluate, fit
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,13 @@
-"""Verdicts as labels (gnn/labels.py): confirmed fraud is a positive from its decision
+"""Verdicts as labels (gnn/snapshot/labels.py): confirmed fraud is a positive from its decision
 time, "not fraud" overrules the reports and confirmations before it."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from gnn.labels import first_known, label_sources
-from gnn.snapshot import EdgeSet
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.graph import EdgeSet
+from gnn.snapshot.labels import first_known, label_sources
+from gnn.snapshot.timed import TimedSnapshot
 
 DAY = 86_400.0
 

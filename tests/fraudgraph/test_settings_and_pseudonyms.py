@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+import fraudgraph.settings as settings_module
 from fraudgraph.errors import ConfigurationError
+from fraudgraph.processes import maven_pom
 from fraudgraph.pseudonym import Pseudonymiser, is_pseudonym, scrub_text
 from fraudgraph.settings import Settings, load_settings
 
@@ -63,3 +65,26 @@ def test_a_dotenv_value_reaches_the_api_config_and_the_check_thresholds(
     # The environment wins over .env, as for every other setting.
     monkeypatch.setenv("FRAUDGRAPH_CHECK_BLOCK_SCORE", "0.95")
     assert load_settings().api.check.block_score == 0.95
+
+
+def test_var_dir_is_the_checkouts_in_a_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FRAUDGRAPH_VAR_DIR", raising=False)
+    assert Settings(_env_file=None).var_dir == settings_module.REPO_ROOT / "var"
+
+
+def test_installed_package_keeps_var_in_the_working_directory(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # As installed into site-packages: no pyproject.toml beside the package.
+    monkeypatch.setattr(settings_module, "REPO_ROOT", tmp_path / "site-packages")
+    monkeypatch.chdir(tmp_path)
+    for name in ("FRAUDGRAPH_VAR_DIR", "FRAUDGRAPH_DIST_DIR", "FRAUDGRAPH_KAFKA_DIST_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    s = Settings(_env_file=None)
+    assert (s.var_dir, s.dist_dir, s.kafka_dist_dir) == (
+        tmp_path / "var", tmp_path / "var" / "dist", tmp_path / "var" / "kafka-dist")
+
+
+def test_the_maven_poms_are_package_data() -> None:
+    for name in ("neo4j", "plugins", "kafka"):
+        pom = maven_pom(name)
+        assert pom.is_file() and "<project" in pom.read_text()

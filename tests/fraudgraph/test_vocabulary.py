@@ -32,8 +32,8 @@ def test_bands_ascend_and_their_floors_are_their_bounds() -> None:
 def test_the_packages_read_the_vocabulary() -> None:
     from api.routes.entities import LABEL_OF as api_labels
     from cypher.signals import LABEL_OF as cypher_labels
-    from gnn.cache import LABELS, REL_TYPES
     from gnn.propagation.risk import BANDS, band_of
+    from gnn.snapshot.cache import LABELS, REL_TYPES
 
     assert api_labels is V.LABEL_OF and cypher_labels is V.LABEL_OF
     assert BANDS is V.BANDS and band_of(0.6) == "high"

@@ -13,7 +13,7 @@ from fraudgraph.pseudonym import Pseudonymiser, is_pseudonym
 from generator.errors import TruthError
 from generator.truth_reader import epoch, read_scheme_spans, read_truth
 from gnn.errors import GnnError
-from gnn.truth import load_account_truth
+from gnn.snapshot.truth import load_account_truth
 
 ENTITIES = """entity_kind,entity_id,is_fraud,role,scheme_id,scheme_type,active_from,known_at
 account,KZ811060000000000376,1,member,s1,fan_in,2026-05-02T00:00:00Z,2026-05-09T00:00:00+00:00

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gnn.combine import Combiner, fit_combiner, with_own_seed
+from gnn.propagation.combine import Combiner, fit_combiner, with_own_seed
 
 
 def _data(n: int = 4000, seed: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -74,8 +74,8 @@ def test_validation_at_chance_keeps_the_model_ranking() -> None:
 
 
 def test_engine_evidence_leaves_out_label_reading_heuristics() -> None:
-    from gnn.risk_engine import heuristic_evidence
-    from gnn.snapshot import EdgeSet, GraphSnapshot
+    from gnn.propagation.engine import heuristic_evidence
+    from gnn.snapshot.graph import EdgeSet, GraphSnapshot
 
     snap = GraphSnapshot(
         nodes={"Signal": ["s1", "s2"], "Account": ["a", "b"]},
@@ -88,7 +88,7 @@ def test_engine_evidence_leaves_out_label_reading_heuristics() -> None:
 
 
 def test_model_choice_needs_validation_that_beats_chance() -> None:
-    from gnn.pipeline import choose_model
+    from gnn.models.pipeline import choose_model
 
     few = {"lightgbm": {"pr_auc": 0.002, "roc_auc": 0.55, "accounts": 10_000, "positives": 14},
            "gnn": {"pr_auc": 0.004, "roc_auc": 0.62, "accounts": 10_000, "positives": 14}}

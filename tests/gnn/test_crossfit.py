@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gnn.crossfit import (
+from gnn.models.crossfit import (
     CrossFit,
     RepeatedCrossFit,
     fit_crossfit,
@@ -14,7 +14,7 @@ from gnn.crossfit import (
     fold_of,
     group_folds,
 )
-from gnn.metrics import roc_auc
+from gnn.models.metrics import roc_auc
 
 
 def test_folds_are_stable_per_id_and_balanced() -> None:
@@ -107,7 +107,7 @@ def test_rounds_are_chosen_out_of_fold_where_more_boosting_memorises() -> None:
     assert cf.curve and cf.rounds < 400
     assert cf.curve[cf.rounds] == max(cf.curve.values()) > cf.curve[400]
     full = CrossFit(cf.folds, cf.seed, cf.boosters, 400)
-    from gnn.metrics import pr_auc
+    from gnn.models.metrics import pr_auc
 
     assert pr_auc(y, cf.score(x, ids)) > pr_auc(y, full.score(x, ids))
 

@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch_geometric.data import HeteroData
 
-from gnn.models import HETERO_MODELS, ModelError, UnknownModelError, build_hetero_model
-from gnn.models.hetero import add_reverse_edges
-from gnn.training import TrainConfig, fit, make_loss, train
+from gnn.models.errors import ModelError, UnknownModelError
+from gnn.models.hetero import HETERO_MODELS, add_reverse_edges, build_hetero_model
+from gnn.models.training import TrainConfig, fit, make_loss, train
 
 N_ACC = 40
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from gnn.metrics import pr_auc, precision_at_k, ranking_report, recall_at_fpr, roc_auc
 from gnn.models.errors import ModelError
+from gnn.models.metrics import pr_auc, precision_at_k, ranking_report, recall_at_fpr, roc_auc
 
 
 def test_perfect_and_inverted_rankings() -> None:

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from gnn.models.errors import ModelError
-from gnn.training import TrainConfig, evaluate, fit, resolve_pos_weight
+from gnn.models.training import TrainConfig, evaluate, fit, resolve_pos_weight
 
 
 class _Scale(nn.Module):

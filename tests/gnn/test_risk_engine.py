@@ -8,7 +8,7 @@ import pytest
 from neo4j import Driver
 
 from fraudgraph.pseudonym import Pseudonymiser
-from gnn.risk_engine import PropagationEngine
+from gnn.propagation.engine import PropagationEngine
 from graph_loader.load import load_directory
 from tests.graph_loader.conftest import IBANS
 

@@ -24,7 +24,7 @@ from cypher.graph_schema import reset_data
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
 from generator.world import generate_world
-from gnn.risk_engine import PropagationEngine
+from gnn.propagation.engine import PropagationEngine
 from graph_loader.load import load_directory
 
 ACCOUNTS = 3000

@@ -18,10 +18,10 @@ from cypher.detect import detect
 from cypher.graph_schema import reset_data
 from fraudgraph.pseudonym import Pseudonymiser
 from generator.world import generate_world
-from gnn.cluster_run import build_clusters
-from gnn.cluster_store import write_clusters
-from gnn.export import export_snapshot
-from gnn.risk_engine import PropagationEngine
+from gnn.clusters.run import build_clusters
+from gnn.clusters.store import write_clusters
+from gnn.propagation.engine import PropagationEngine
+from gnn.snapshot.export import export_snapshot
 from graph_loader.load import load_directory
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gnn.snapshot import EdgeSet
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.graph import EdgeSet
+from gnn.snapshot.timed import TimedSnapshot
 
 DAY = 86_400.0
 T0 = 1_780_000_000.0  # an arbitrary origin; tests speak in days after it

@@ -7,11 +7,11 @@ import itertools
 import numpy as np
 import pytest
 
-from gnn.cluster_run import build_clusters, cluster_quality, high_risk_members
-from gnn.clusters import ClusterConfig, assign_ids, new_cluster_id
-from gnn.emerging import backtest, hit_rate, payer_series, poisson_trend, predict_next
-from gnn.snapshot import EdgeSet
-from gnn.timed import TimedSnapshot
+from gnn.clusters.communities import ClusterConfig, assign_ids, new_cluster_id
+from gnn.clusters.emerging import backtest, hit_rate, payer_series, poisson_trend, predict_next
+from gnn.clusters.run import build_clusters, cluster_quality, high_risk_members
+from gnn.snapshot.graph import EdgeSet
+from gnn.snapshot.timed import TimedSnapshot
 from tests.gnn.pipeline.conftest import DAY, day
 
 

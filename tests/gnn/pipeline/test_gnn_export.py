@@ -9,10 +9,10 @@ import numpy as np
 from neo4j import Driver
 
 from fraudgraph.pseudonym import Pseudonymiser
-from gnn.cache import cache_path
-from gnn.export import export_snapshot
-from gnn.labels import first_known
-from gnn.timed import CHANNELS, SIM_KINDS
+from gnn.snapshot.cache import cache_path
+from gnn.snapshot.export import export_snapshot
+from gnn.snapshot.labels import first_known
+from gnn.snapshot.timed import CHANNELS, SIM_KINDS
 from graph_loader.load import load_directory
 from tests.graph_loader.conftest import IBANS, PHONES
 

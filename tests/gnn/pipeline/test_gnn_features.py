@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from gnn.features import account_features
-from gnn.snapshot import EdgeSet
-from gnn.timed import TimedSnapshot, as_of
+from gnn.snapshot.graph import EdgeSet
+from gnn.snapshot.timed import TimedSnapshot, as_of
 from tests.gnn.pipeline.conftest import add_transfer, day, toy_snapshot
 
 

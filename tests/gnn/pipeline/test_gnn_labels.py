@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gnn.errors import LabelError
-from gnn.labels import Cutoffs, choose_cutoffs, first_known, time_split
+from gnn.snapshot.labels import Cutoffs, choose_cutoffs, first_known, time_split
 from tests.gnn.pipeline.conftest import day, toy_snapshot
 
 

@@ -16,10 +16,10 @@ from cli import models as cli
 from fraudgraph.pseudonym import Pseudonymiser
 from fraudgraph.settings import Settings
 from generator.world import generate_world
-from gnn.export import export_snapshot
-from gnn.fit import GnnConfig
-from gnn.pipeline import TrainOptions, score_snapshot, train_pipeline, write_scores
+from gnn.models.fit import GnnConfig
+from gnn.models.pipeline import TrainOptions, score_snapshot, train_pipeline, write_scores
 from gnn.registry import latest, read_manifest
+from gnn.snapshot.export import export_snapshot
 from graph_loader.load import load_directory
 from tests.conftest import TEST_KEY
 

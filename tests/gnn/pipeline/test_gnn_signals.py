@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gnn.heuristic_source import detect_run_signals, feature_signals
-from gnn.snapshot import EdgeSet
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.graph import EdgeSet
+from gnn.snapshot.signals import detect_run_signals, feature_signals
+from gnn.snapshot.timed import TimedSnapshot
 from tests.gnn.pipeline.conftest import day, toy_snapshot
 
 

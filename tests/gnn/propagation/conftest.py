@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pytest
 
-from gnn.snapshot import EdgeSet, EdgeType, GraphSnapshot
+from gnn.snapshot.graph import EdgeSet, EdgeType, GraphSnapshot
 
 # (src type, src id, rel, dst type, dst id, amount or None, at or None)
 EdgeRow = tuple[str, str, str, str, str, float | None, float | None]

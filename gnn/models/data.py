@@ -22,7 +22,7 @@ from fraudgraph.vocabulary import ACCOUNT, DEVICE, KIND_OF, PERSON, PHONE
 from gnn.features.identity import person_stats
 from gnn.features.table import count, log1p
 from gnn.models.hetero import add_reverse_edges
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.timed import TimedSnapshot
 
 DAY_S = 86_400.0
 # In this order: the HeteroData's node types, hence the models' parameters, follow it.

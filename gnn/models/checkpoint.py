@@ -11,8 +11,8 @@ from torch import nn
 from torch_geometric.data import HeteroData
 
 from gnn.errors import ModelNotFoundError
-from gnn.fit import GnnConfig
-from gnn.models import HeteroGAT, HeteroSAGE
+from gnn.models.fit import GnnConfig
+from gnn.models.hetero import HeteroGAT, HeteroSAGE
 
 _CLASSES: dict[str, type[nn.Module]] = {"hetero_sage": HeteroSAGE, "hetero_gat": HeteroGAT}
 

@@ -14,7 +14,7 @@ from neo4j import Driver, ManagedTransaction
 
 from cypher import statement
 from fraudgraph.cluster_schema import cluster_properties
-from gnn.clusters import ClusterSummary
+from gnn.clusters.communities import ClusterSummary
 
 READ_PREVIOUS = statement("gnn/clusters_previous")
 UPSERT = statement("gnn/cluster_upsert")

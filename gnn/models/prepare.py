@@ -10,9 +10,9 @@ import numpy as np
 from torch_geometric.data import HeteroData
 
 from gnn.features import FeatureTable, account_features
-from gnn.hetero import build_hetero, other_node_features
-from gnn.labels import first_known
-from gnn.timed import TimedSnapshot, as_of
+from gnn.models.data import build_hetero, other_node_features
+from gnn.snapshot.labels import first_known
+from gnn.snapshot.timed import TimedSnapshot, as_of
 
 GNN_GROUPS: tuple[str, ...] = ("flow", "structure", "identity", "context")
 # No ``label`` group: counts of known-fraud counterparties describe a known ring's members

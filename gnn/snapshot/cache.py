@@ -22,8 +22,8 @@ from neo4j import Driver
 
 from cypher import statement
 from fraudgraph.vocabulary import BANK, DERIVED_LABELS, DERIVED_RELS, LOADED_LABELS, LOADED_RELS
-from gnn.snapshot import EdgeSet
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.graph import EdgeSet
+from gnn.snapshot.timed import TimedSnapshot
 from graph_loader.load import graph_counts
 
 log = logging.getLogger(__name__)

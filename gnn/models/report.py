@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gnn.metrics import pr_auc, precision_at_k, recall_at_fpr, roc_auc
+from gnn.models.metrics import pr_auc, precision_at_k, recall_at_fpr, roc_auc
 
 
 def metric_row(y: np.ndarray, scores: np.ndarray) -> dict[str, Any]:

@@ -11,7 +11,7 @@ event kind) are coded to small integers in Cypher. Ids map to positions with a s
 searchsorted. `Bank` is left out: a super-node joined by every account. The statements
 are templates in cypher/gnn/export_*.cypher.
 
-Exports are cached under ``var/cache/`` by a data hash (see `gnn.cache`).
+Exports are cached under ``var/cache/`` by a data hash (see `gnn.snapshot.cache`).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from tqdm import tqdm
 
 from cypher import statement, template
 from fraudgraph.vocabulary import LABEL_OF
-from gnn.cache import data_fingerprint, fingerprint_hash, load_cached, save_cached
 from gnn.errors import ExportError
-from gnn.snapshot import EdgeSet, EdgeType
-from gnn.timed import CHANNELS, SIM_KINDS, TimedSnapshot
+from gnn.snapshot.cache import data_fingerprint, fingerprint_hash, load_cached, save_cached
+from gnn.snapshot.graph import EdgeSet, EdgeType
+from gnn.snapshot.timed import CHANNELS, SIM_KINDS, TimedSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ NODE_QUERIES: tuple[NodeQuery, ...] = (
               where="WHERE n.run_id = $run_id"),
     NodeQuery("DetectRun", (("as_of", "n.as_of"), ("window_s", "n.window_s")),
               where="WHERE n.id = $run_id"),
-    # Investigators' verdicts (casework/): labels only, never model input (gnn/hetero.py).
+    # Investigators' verdicts (casework/): labels only, never model input (gnn/models/data.py).
     NodeQuery("Verdict", strings=(("verdict", "n.verdict"),)),
 )
 
@@ -109,7 +109,7 @@ EDGE_QUERIES: tuple[EdgeQuery, ...] = (
     *(EdgeQuery(("Signal", "FLAGS", target), f"(a)-[:FLAGS]->(b:{target})")
       for target in _TARGETS),
     # `decided`, not `at`: a verdict is recorded in wall time, which must not move the
-    # snapshot's data end (TimedSnapshot.latest_time); gnn/labels.py reads it itself.
+    # snapshot's data end (TimedSnapshot.latest_time); gnn/snapshot/labels.py reads it itself.
     EdgeQuery(("Verdict", "VERDICT_ON", "Account"), "(a)-[:VERDICT_ON]->(b:Account)",
               (("decided", "a.at_ts"),)),
 )

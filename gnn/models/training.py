@@ -19,8 +19,8 @@ import torch
 from torch import Tensor, nn
 from tqdm import tqdm
 
-from gnn.metrics import pr_auc, recall_at_fpr, roc_auc
 from gnn.models.errors import ModelError
+from gnn.models.metrics import pr_auc, recall_at_fpr, roc_auc
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ known now -> registry; and the served model applied to every account, written ba
     write_scores(driver, database, result)                  -> rows written
 
 Candidates are fitted at T1 and evaluated on the test window with features as of T2 (see
-`gnn.labels`); `fraudgraph score` applies the refit winner to the graph as of now.
+`gnn.snapshot.labels`); `fraudgraph score` applies the refit winner to the graph as of now.
 """
 
 from __future__ import annotations
@@ -26,15 +26,12 @@ import torch
 from neo4j import Driver
 
 from cypher import statement
-from gnn.baselines import held_out_propagation, propagation_scores
-from gnn.combine import fit_combiner
-from gnn.crossfit import FOLDS, REPEATS, RepeatedCrossFit, fit_repeated, group_folds
 from gnn.errors import GnnError
-from gnn.fit import GnnConfig, fit_gnn, new_model, score_accounts
-from gnn.heuristic_source import feature_signals
-from gnn.labels import Cutoffs, choose_cutoffs, first_known, label_sources, time_split
-from gnn.model_io import load_gnn, save_gnn
-from gnn.prepare import (
+from gnn.models.baselines import held_out_propagation, propagation_scores
+from gnn.models.checkpoint import load_gnn, save_gnn
+from gnn.models.crossfit import FOLDS, REPEATS, RepeatedCrossFit, fit_repeated, group_folds
+from gnn.models.fit import GnnConfig, fit_gnn, new_model, score_accounts
+from gnn.models.prepare import (
     GNN_GROUPS,
     TABULAR_GROUPS,
     Standardiser,
@@ -42,9 +39,12 @@ from gnn.prepare import (
     fit_standardiser,
     gnn_data,
 )
+from gnn.models.report import metric_row
+from gnn.propagation.combine import fit_combiner
 from gnn.registry import model_dir, new_version, read_manifest, write_manifest
-from gnn.report import metric_row
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.labels import Cutoffs, choose_cutoffs, first_known, label_sources, time_split
+from gnn.snapshot.signals import feature_signals
+from gnn.snapshot.timed import TimedSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +62,11 @@ class TrainOptions:
     threads: int = 2
     progress: bool = True
     min_positives: int = 3
-    # Heuristic scores as of a cut-off (`gnn.heuristic_source`): the heuristics-only
+    # Heuristic scores as of a cut-off (`gnn.snapshot.signals`): the heuristics-only
     # baseline, and model features when use_signals is set (off: see that module).
     signals_at: SignalSource | None = None
     use_signals: bool = False
-    # Cross-fitting of the tabular model (`gnn.crossfit`): folds, and how many times it is
+    # Cross-fitting of the tabular model (`gnn.models.crossfit`): folds, and how many times it is
     # repeated with other folds (the members' scores are averaged).
     folds: int = FOLDS
     repeats: int = REPEATS
@@ -92,7 +92,7 @@ def _stage(timings: dict[str, float], name: str, t0: float) -> float:
 
 def noisy_or(signals: dict[str, np.ndarray] | None, n: int) -> np.ndarray | None:
     """Per account, 1 - prod(1 - score) over the heuristics: the same evidence the risk
-    engine reads from the graph's signals (`gnn.risk_engine.heuristic_evidence`)."""
+    engine reads from the graph's signals (`gnn.propagation.engine.heuristic_evidence`)."""
     if not signals:
         return None
     keep = np.ones(n)
@@ -130,7 +130,7 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
     and their rank-mean ensemble is a third candidate; validation (labelled in [T1, T2))
     picks the served model (`choose_model`). The winner is refit on all labels known now,
     and that is what `fraudgraph score` applies. The risk combination of its score with
-    propagation and the heuristics (`gnn.combine`) is fitted on validation, or, for the
+    propagation and the heuristics (`gnn.propagation.combine`) is fitted on validation, or, for the
     cross-fitted models, on their held-out scores at now with whole known rings held out
     (`HeldOut`). At T2 every component and the served risk are scored on the test
     window."""

@@ -23,7 +23,7 @@ from gnn.propagation import (
     seed_vector,
     seeds_from_snapshot,
 )
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.timed import TimedSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def held_out_propagation(snap_cut: TimedSnapshot, cutoff: float, fold: np.ndarra
                          folds: int, config: PropagationConfig | None = None) -> np.ndarray:
     """Per account, propagated risk with the seeds on its own fold's accounts removed:
     what propagation says of a ring none of whose members is known (the validation of
-    the risk combination, `gnn.pipeline`). One graph, one PPR run per fold."""
+    the risk combination, `gnn.models.pipeline`). One graph, one PPR run per fold."""
     config = config or PropagationConfig()
     graph = build_propagation_graph(snap_cut, config, as_of=cutoff)
     seeds = seeds_from_snapshot(snap_cut, config, as_of=cutoff)

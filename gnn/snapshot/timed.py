@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gnn.snapshot import EdgeSet, EdgeType, GraphSnapshot
+from gnn.snapshot.graph import EdgeSet, EdgeType, GraphSnapshot
 
 CHANNELS: tuple[str, ...] = ("app", "web", "atm", "pos", "branch", "qr", "ussd")
 SIM_KINDS: tuple[str, ...] = ("new_sim", "swap", "port")

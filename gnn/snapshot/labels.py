@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gnn.errors import LabelError
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.timed import TimedSnapshot
 
 DAY_S = 86_400.0
 

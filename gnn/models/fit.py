@@ -27,9 +27,9 @@ from torch import Tensor, nn
 from torch_geometric.data import HeteroData
 from tqdm import tqdm
 
-from gnn.metrics import pr_auc
-from gnn.models import build_hetero_model
-from gnn.training import make_loss, train
+from gnn.models.hetero import build_hetero_model
+from gnn.models.metrics import pr_auc
+from gnn.models.training import make_loss, train
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ and grey lists), combine with the served model's score and the heuristic signals
 write ``prop_score, risk, risk_band, risk_drivers, risk_updated_at`` back.
 
 For accounts the combination is the one `fraudgraph train` learned on validation
-(`gnn.combine`, in the latest registered model); an account that is itself a seed keeps
+(`gnn.propagation.combine`, in the latest registered model); an account that is itself a seed keeps
 at least its seed weight. Without a registered model, and for persons, phones and
 devices (which have no model score), the fixed rule of `gnn.propagation.risk` applies.
 The same object then serves the API: explanations, and incremental pushes when an
@@ -27,10 +27,7 @@ from neo4j import Driver, ManagedTransaction
 
 from cypher import statement
 from fraudgraph.vocabulary import KIND_OF, LABEL_OF
-from gnn.combine import Combiner, with_own_seed
 from gnn.errors import ModelNotFoundError
-from gnn.export import export_snapshot
-from gnn.heuristic_source import SELF_LABEL_HEURISTICS
 from gnn.propagation import (
     IncrementalPropagation,
     PropagationConfig,
@@ -43,7 +40,10 @@ from gnn.propagation import (
     seed_vector,
     seeds_from_snapshot,
 )
-from gnn.snapshot import GraphSnapshot
+from gnn.propagation.combine import Combiner, with_own_seed
+from gnn.snapshot.export import export_snapshot
+from gnn.snapshot.graph import GraphSnapshot
+from gnn.snapshot.signals import SELF_LABEL_HEURISTICS
 
 log = logging.getLogger(__name__)
 

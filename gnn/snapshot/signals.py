@@ -21,7 +21,7 @@ import numpy as np
 from neo4j import Driver
 
 from fraudgraph.vocabulary import KIND_OF
-from gnn.timed import TimedSnapshot, as_of
+from gnn.snapshot.timed import TimedSnapshot, as_of
 
 log = logging.getLogger(__name__)
 DAY_S = 86_400

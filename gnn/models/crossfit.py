@@ -146,7 +146,7 @@ def choose_rounds(boosters: list[Any], x: np.ndarray, y: np.ndarray, rows: np.nd
     """The number of rounds at which the out-of-fold scores of ``rows`` have the highest
     average precision, and that curve. All rounds when the held-out rows cannot tell
     (positives in fewer than two folds, or none or all positive)."""
-    from gnn.metrics import pr_auc
+    from gnn.models.metrics import pr_auc
 
     held = rows & (fold >= 0) & (fold < len(boosters))
     yh = y[held] > 0

@@ -8,9 +8,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gnn.clusters import ClusterConfig, ClusterSummary, assign_ids, communities, summarise
-from gnn.labels import first_known
-from gnn.timed import TimedSnapshot, as_of
+from gnn.clusters.communities import (
+    ClusterConfig,
+    ClusterSummary,
+    assign_ids,
+    communities,
+    summarise,
+)
+from gnn.snapshot.labels import first_known
+from gnn.snapshot.timed import TimedSnapshot, as_of
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gnn.emerging import growth_rate, payer_series, predict_next
+from gnn.clusters.emerging import growth_rate, payer_series, predict_next
 from gnn.features.identity import holder_of
-from gnn.timed import TimedSnapshot
+from gnn.snapshot.timed import TimedSnapshot
 
 TRANSFERS = ("Account", "TRANSFERRED", "Account")
 USED = ("Account", "USED", "Device")
