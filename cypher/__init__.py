@@ -10,7 +10,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from cypher.catalog import IMPLICIT_BY_DIR, CypherFile, parse_cypher_file
+from cypher.catalog import IMPLICIT_BY_DIR, CypherFile, params_used_in, parse_cypher_file
 from cypher.errors import CatalogError
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,11 @@ def template(path: str, **parts: str) -> str:
     """`statement` with its ``$$NAME$$`` placeholders filled in: what Cypher cannot take
     as a ``$parameter`` (a label, a relationship type, a pattern), always from the code's
     own vocabulary, never from a request. The parts given must be exactly the slots the
-    header declares (`// @template NAME`); each filled text is built once."""
+    header declares (`// @template NAME`), and may read only declared parameters; each
+    filled text is built once."""
     text = statement(path)
-    declared = set(header(path).templates)
+    cf = header(path)
+    declared = set(cf.templates)
     problems: list[str] = []
     missing = sorted(declared - set(parts))
     if missing:
@@ -65,7 +67,14 @@ def template(path: str, **parts: str) -> str:
     if problems:
         raise CatalogError(f"cypher/{path}.cypher: {'; '.join(problems)} "
                            f"(its @template slots: {', '.join(sorted(declared)) or 'none'})")
+    # Values always go in as declared $parameters: a filled-in text may read only those.
+    known = set(cf.params.specs) | IMPLICIT_BY_DIR.get(path.rpartition("/")[0], frozenset())
     for key, value in parts.items():
+        extra = sorted(params_used_in(value) - known)
+        if extra:
+            raise CatalogError(f"cypher/{path}.cypher: the text for $${key}$$ reads "
+                               f"undeclared parameter(s) {', '.join(extra)} (declare them "
+                               f"and name them in `@template {key} uses ...`)")
         text = text.replace(f"$${key}$$", value)
     # A filled-in part that itself holds a placeholder would leave it behind.
     left = sorted(set(_PLACEHOLDER.findall(text)))

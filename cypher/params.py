@@ -2,7 +2,8 @@
 
 A spec line (after `// @param`) reads::
 
-    NAME TYPE [required] [= JSON] [range LO..HI] [items LO..HI] [choices A,B,C] [-- text]
+    NAME TYPE [required] [= JSON] [range LO..HI] [items LO..HI] [choices A,B,C] [nullable]
+         [-- text]
 
 TYPE is one of int, float, bool, str, id, ts (epoch seconds), list[str], list[id],
 list[int], list[float], list[bool] (typed lists: columnar batches, quantiles), map (string
@@ -10,7 +11,8 @@ keys), list[map] (a batch of rows) and list[list] (a batch of tuples). The API v
 requests against the same specs, so the rules live here and nowhere else.
 
 `range` bounds a number, or each item of a list[int] / list[float]; `items` bounds a list's
-length; `choices` lists the allowed strings (of a str, id or each item of a list[str]).
+length; `choices` lists the allowed strings (of a str, id or each item of a list[str]);
+`nullable` lets a list's items be null (a columnar batch's optional field).
 The structured types (map, list[map], list[list]) check the shape only: their values go
 to Cypher as they are, where the statement reads the fields it knows.
 """
@@ -47,6 +49,8 @@ class ParamSpec:
     min_items: int | None = None
     max_items: int | None = None
     choices: tuple[str, ...] = ()
+    # Items of a list may be null (only lists: a scalar's null is its default or absence).
+    nullable: bool = False
     description: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -59,6 +63,8 @@ class ParamSpec:
             out["items"] = [self.min_items, self.max_items]
         if self.choices:
             out["choices"] = list(self.choices)
+        if self.nullable:
+            out["nullable"] = True
         return out
 
 
@@ -100,6 +106,10 @@ def parse_param_line(line: str, where: str = "header") -> ParamSpec:
         word, _, rest = rest.partition(" ")
         if word == "required":
             kw["required"] = True
+        elif word == "nullable":
+            if not ptype.startswith("list["):
+                raise CatalogError(f"{where}: parameter {name}: only a list's items are nullable")
+            kw["nullable"] = True
         elif word in ("range", "items", "choices"):
             arg, _, rest = rest.lstrip().partition(" ")
             if word == "range":
@@ -199,17 +209,22 @@ def check_value(spec: ParamSpec, v: Any) -> Any:
         raise _fail(spec, f"needs at least {spec.min_items} items, got {len(v)}")
     if spec.max_items is not None and len(v) > spec.max_items:
         raise _fail(spec, f"takes at most {spec.max_items} items, got {len(v)}")
+    return [None if x is None and spec.nullable else _check_item(spec, x) for x in v]
+
+
+def _check_item(spec: ParamSpec, x: Any) -> Any:
+    t = spec.type
     if t in _STR_LISTS:
-        return [_check_str(spec, x, is_id=t == "list[id]") for x in v]
+        return _check_str(spec, x, is_id=t == "list[id]")
     if t == "list[int]":
-        return [_check_int(spec, x) for x in v]
+        return _check_int(spec, x)
     if t == "list[float]":
-        return [_check_float(spec, x) for x in v]
+        return _check_float(spec, x)
     if t == "list[bool]":
-        return [_check_bool(spec, x) for x in v]
+        return _check_bool(spec, x)
     if t == "list[map]":
-        return [_check_map(spec, x) for x in v]
-    return [_check_tuple(spec, x) for x in v]
+        return _check_map(spec, x)
+    return _check_tuple(spec, x)
 
 
 def parse_text(spec: ParamSpec, text: str) -> Any:
