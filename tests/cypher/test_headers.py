@@ -58,15 +58,15 @@ def test_a_template_slot_is_not_a_parameter() -> None:
 
 
 def test_an_undeclared_template_slot_is_refused() -> None:
-    with pytest.raises(CatalogError, match="undeclared template slot.*LABEL"):
+    with pytest.raises(CatalogError, match=r"undeclared template slot.*LABEL"):
         _parse("// @name q\nMATCH (n:$$LABEL$$) RETURN n")
     # Lower case is no slot name; it is refused rather than read as a parameter.
-    with pytest.raises(CatalogError, match="undeclared template slot.*label"):
+    with pytest.raises(CatalogError, match=r"undeclared template slot.*label"):
         _parse("// @name q\nMATCH (n:$$label$$) RETURN n")
 
 
 def test_an_unused_template_slot_is_refused() -> None:
-    with pytest.raises(CatalogError, match="unused template slot.*TYPE"):
+    with pytest.raises(CatalogError, match=r"unused template slot.*TYPE"):
         _parse("// @name q\n// @template TYPE -- a type\nMATCH (n) RETURN n")
     # A slot named only in a comment of the body is not used.
     with pytest.raises(CatalogError, match="unused template slot"):
@@ -87,7 +87,7 @@ def test_a_slots_uses_count_as_used_and_must_be_declared() -> None:
             "MATCH (n:Signal) $$WHERE$$ RETURN n")
     cf = _parse(text.format("// @param run_id str = null\n"))
     assert cf.templates["WHERE"].uses == ("run_id",)
-    with pytest.raises(CatalogError, match="undeclared parameter.*run_id"):
+    with pytest.raises(CatalogError, match=r"undeclared parameter.*run_id"):
         _parse(text.format(""))
 
 
@@ -112,7 +112,7 @@ def test_template_refuses_filled_text_reading_undeclared_parameters() -> None:
     # export_node_ids declares run_id for its WHERE slot; any other parameter is refused.
     assert "$run_id" in template("gnn/export_node_ids", LABEL="Signal",
                                  WHERE="WHERE n.run_id = $run_id")
-    with pytest.raises(CatalogError, match="undeclared parameter.*secret"):
+    with pytest.raises(CatalogError, match=r"undeclared parameter.*secret"):
         template("gnn/export_node_ids", LABEL="Signal", WHERE="WHERE n.id = $secret")
 
 
