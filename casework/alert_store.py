@@ -57,8 +57,8 @@ def q(name: str) -> str:
     return statement(f"alerts/{name}")
 
 
-def _labelled(name: str, kind: str) -> str:
-    return template(f"alerts/{name}", LABEL=LABELS[kind], ACCOUNTS=_ACCOUNTS.get(kind, ""))
+def _labelled(name: str, kind: str, **parts: str) -> str:
+    return template(f"alerts/{name}", LABEL=LABELS[kind], **parts)
 
 
 def ensure_schema(driver: Driver, database: str) -> None:
@@ -93,7 +93,8 @@ def gather(driver: Driver, database: str, cfg: AlertConfig, as_of: int) -> dict[
     for kind in _ACCOUNTS:
         ids = [e.entity_id for e in evidence.values() if e.kind == kind]
         for i in range(0, len(ids), 2000):
-            for r in _read(driver, database, _labelled("entity_context", kind),
+            for r in _read(driver, database, _labelled("entity_context", kind,
+                                                         ACCOUNTS=_ACCOUNTS.get(kind, "")),
                            ids=ids[i:i + 2000], since=since, until=as_of + 1):
                 e = evidence[f"{kind}:{r['id']}"]
                 e.banks.update(b for b in r["banks"] if b)

@@ -19,13 +19,13 @@ from neo4j import Driver, Query, RoutingControl
 from neo4j.exceptions import Neo4jError
 
 from cypher.calibration import Calibration, Derive, calibrate, derive_value, parse_derive
-from cypher.catalog import CypherFile, load_dir, package_dir
+from cypher.catalog import IMPLICIT_BY_DIR, CypherFile, load_dir, package_dir
 from cypher.errors import CatalogError, ParameterError, QueryFailedError
 from cypher.params import ParamSet
 from cypher.readonly import write_clauses
 from fraudgraph.vocabulary import ENTITY_KINDS
 
-IMPLICIT = frozenset({"as_of", "window_s", "max_evidence"})
+IMPLICIT = IMPLICIT_BY_DIR["heuristics"]
 SEVERITIES = ("low", "medium", "high")
 MAX_EVIDENCE = 25
 ROW_KEYS = ("entity_kind", "entity_id", "score", "evidence")

@@ -2,10 +2,19 @@
 
 A spec line (after `// @param`) reads::
 
-    NAME TYPE [required] [= JSON] [range LO..HI] [items LO..HI] [choices A,B,C] [-- text]
+    NAME TYPE [required] [= JSON] [range LO..HI] [items LO..HI] [choices A,B,C] [nullable]
+         [-- text]
 
-TYPE is one of int, float, bool, str, id, ts (epoch seconds), list[str], list[id]. The
-API validates requests against the same specs, so the rules live here and nowhere else.
+TYPE is one of int, float, bool, str, id, ts (epoch seconds), list[str], list[id],
+list[int], list[float], list[bool] (typed lists: columnar batches, quantiles), map (string
+keys), list[map] (a batch of rows) and list[list] (a batch of tuples). The API validates
+requests against the same specs, so the rules live here and nowhere else.
+
+`range` bounds a number, or each item of a list[int] / list[float]; `items` bounds a list's
+length; `choices` lists the allowed strings (of a str, id or each item of a list[str]);
+`nullable` lets a list's items be null (a columnar batch's optional field).
+The structured types (map, list[map], list[list]) check the shape only: their values go
+to Cypher as they are, where the statement reads the fields it knows.
 """
 
 from __future__ import annotations
@@ -20,7 +29,10 @@ from typing import Any
 from cypher.errors import CatalogError, ParameterError
 from fraudgraph.timestamps import epoch_seconds
 
-TYPES = ("int", "float", "bool", "str", "id", "ts", "list[str]", "list[id]")
+TYPES = ("int", "float", "bool", "str", "id", "ts", "list[str]", "list[id]",
+         "list[int]", "list[float]", "list[bool]", "map", "list[map]", "list[list]")
+# Lists whose items are strings (choices and the id length apply to each item).
+_STR_LISTS = ("list[str]", "list[id]")
 MAX_ID_LEN = 200
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RANGE_RE = re.compile(r"^(-?[0-9.eE+]+)?\.\.(-?[0-9.eE+]+)?$")
@@ -37,6 +49,8 @@ class ParamSpec:
     min_items: int | None = None
     max_items: int | None = None
     choices: tuple[str, ...] = ()
+    # Items of a list may be null (only lists: a scalar's null is its default or absence).
+    nullable: bool = False
     description: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -49,6 +63,8 @@ class ParamSpec:
             out["items"] = [self.min_items, self.max_items]
         if self.choices:
             out["choices"] = list(self.choices)
+        if self.nullable:
+            out["nullable"] = True
         return out
 
 
@@ -90,6 +106,10 @@ def parse_param_line(line: str, where: str = "header") -> ParamSpec:
         word, _, rest = rest.partition(" ")
         if word == "required":
             kw["required"] = True
+        elif word == "nullable":
+            if not ptype.startswith("list["):
+                raise CatalogError(f"{where}: parameter {name}: only a list's items are nullable")
+            kw["nullable"] = True
         elif word in ("range", "items", "choices"):
             arg, _, rest = rest.lstrip().partition(" ")
             if word == "range":
@@ -136,32 +156,75 @@ def _check_str(spec: ParamSpec, v: Any, *, is_id: bool) -> str:
     return v
 
 
+def _check_int(spec: ParamSpec, v: Any) -> int:
+    # bool is an int subclass in Python; true/false are never accepted as numbers.
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise _fail(spec, f"expected an integer, got {v!r}")
+    _check_range(spec, v)
+    return v
+
+
+def _check_float(spec: ParamSpec, v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _fail(spec, f"expected a number, got {v!r}")
+    _check_range(spec, float(v))
+    return float(v)
+
+
+def _check_bool(spec: ParamSpec, v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise _fail(spec, f"expected true or false, got {v!r}")
+    return v
+
+
+def _check_map(spec: ParamSpec, v: Any) -> dict[str, Any]:
+    # Cypher map keys are strings; anything else cannot reach the server as a map.
+    if not isinstance(v, Mapping) or not all(isinstance(k, str) for k in v):
+        raise _fail(spec, f"expected a map with string keys, got {v!r}")
+    return dict(v)
+
+
+def _check_tuple(spec: ParamSpec, v: Any) -> list[Any]:
+    if not isinstance(v, (list, tuple)):
+        raise _fail(spec, f"expected a list (one row), got {v!r}")
+    return list(v)
+
+
 def check_value(spec: ParamSpec, v: Any) -> Any:
     """The value if it fits the spec (ints widened to float for float params), else raise."""
     t = spec.type
     if t in ("int", "ts"):
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise _fail(spec, f"expected an integer, got {v!r}")
-        _check_range(spec, v)
-        return v
+        return _check_int(spec, v)
     if t == "float":
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise _fail(spec, f"expected a number, got {v!r}")
-        _check_range(spec, float(v))
-        return float(v)
+        return _check_float(spec, v)
     if t == "bool":
-        if not isinstance(v, bool):
-            raise _fail(spec, f"expected true or false, got {v!r}")
-        return v
+        return _check_bool(spec, v)
     if t in ("str", "id"):
         return _check_str(spec, v, is_id=t == "id")
+    if t == "map":
+        return _check_map(spec, v)
     if not isinstance(v, (list, tuple)):
         raise _fail(spec, f"expected a list, got {v!r}")
     if spec.min_items is not None and len(v) < spec.min_items:
         raise _fail(spec, f"needs at least {spec.min_items} items, got {len(v)}")
     if spec.max_items is not None and len(v) > spec.max_items:
         raise _fail(spec, f"takes at most {spec.max_items} items, got {len(v)}")
-    return [_check_str(spec, x, is_id=t == "list[id]") for x in v]
+    return [None if x is None and spec.nullable else _check_item(spec, x) for x in v]
+
+
+def _check_item(spec: ParamSpec, x: Any) -> Any:
+    t = spec.type
+    if t in _STR_LISTS:
+        return _check_str(spec, x, is_id=t == "list[id]")
+    if t == "list[int]":
+        return _check_int(spec, x)
+    if t == "list[float]":
+        return _check_float(spec, x)
+    if t == "list[bool]":
+        return _check_bool(spec, x)
+    if t == "list[map]":
+        return _check_map(spec, x)
+    return _check_tuple(spec, x)
 
 
 def parse_text(spec: ParamSpec, text: str) -> Any:
@@ -180,9 +243,16 @@ def parse_text(spec: ParamSpec, text: str) -> Any:
             value = low in ("true", "1", "yes")
         elif t == "ts":
             value = parse_ts(s)
-        elif t in ("list[str]", "list[id]"):
+        elif t in _STR_LISTS:
             value = json.loads(s) if s.startswith("[") else [x.strip() for x in s.split(",")
                                                            if x.strip()]
+        elif t in ("list[int]", "list[float]", "list[bool]"):
+            # JSON (`[0.5, 0.9]`) or the items comma-separated, each read as its item type.
+            item = ParamSpec(name=spec.name, type=t[5:-1])
+            value = json.loads(s) if s.startswith("[") else [
+                parse_text(item, x) for x in s.split(",") if x.strip()]
+        elif t in ("map", "list[map]", "list[list]"):
+            value = json.loads(s)
         else:
             value = s
     except (ValueError, json.JSONDecodeError) as e:

@@ -23,7 +23,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from cypher import statement, template
+from cypher import header, statement, template
 from fraudgraph.errors import GraphUnavailableError
 from graph_loader.errors import GraphLoaderError
 
@@ -31,7 +31,10 @@ from graph_loader.errors import GraphLoaderError
 @functools.cache
 def cypher(name: str) -> str:
     """A loader statement; the transfer statements share their :External prelude."""
-    return template(f"load/{name}", EXTERNALS=statement("load/transfer_externals"))
+    path = f"load/{name}"
+    if "EXTERNALS" in header(path).templates:
+        return template(path, EXTERNALS=statement("load/transfer_externals"))
+    return statement(path)
 
 
 @dataclass

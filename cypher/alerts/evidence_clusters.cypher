@@ -1,5 +1,8 @@
-// Active clusters (gnn/cluster_store.py) with their members' strongest risk and score,
-// and each membership. A cluster written without `active` counts as active.
+// @name evidence_clusters
+// @description Active clusters (gnn/cluster_store.py) with their members' strongest risk and
+// @description score, and each membership: evidence for cluster alerts.
+//
+// A cluster written without `active` counts as active.
 MATCH (c:Cluster) WHERE coalesce(c.active, true) AND coalesce(c.size, 0) > 0
 OPTIONAL MATCH (a:Account)-[:IN_CLUSTER]->(c)
 WITH c, collect(a) AS members

@@ -1,5 +1,8 @@
-// Entities whose combined risk (gnn/risk_engine.py) reaches $min_risk, and accounts whose
-// GNN score reaches $gnn_min. Params: $min_risk (float), $gnn_min (float).
+// @name evidence_risk
+// @description Entities whose combined risk (gnn/risk_engine.py) reaches min_risk, and
+// @description accounts whose GNN score reaches gnn_min: evidence for entity alerts.
+// @param min_risk float required -- the combined-risk threshold
+// @param gnn_min float required -- the GNN-score threshold (accounts only)
 CALL () {
   MATCH (n:Account) WHERE n.risk >= $min_risk OR n.gnn_score >= $gnn_min
   RETURN 'account' AS kind, n

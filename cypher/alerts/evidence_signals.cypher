@@ -1,5 +1,6 @@
-// Every signal of the latest finished detect run (cypher/signals.py names it in Meta),
-// with the entity it flags.
+// @name evidence_signals
+// @description Every signal of the latest finished detect run (cypher/signals.py names it in
+// @description Meta), with the kind and id of the entity it flags.
 MATCH (m:Meta {key: 'detect'})
 MATCH (s:Signal {run_id: m.latest_run_id})-[:FLAGS]->(n)
 RETURN CASE WHEN n:Account THEN 'account' WHEN n:Person THEN 'person'

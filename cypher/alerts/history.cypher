@@ -1,6 +1,9 @@
-// Append events to alerts' or cases' history: who, when, what. Never updated or deleted.
+// @name history
+// @description Append events to alerts' or cases' history: who, when, what. Never updated or
+// @description deleted: the history is the audit trail of casework.
+// @param rows list[map] required -- {id, subject, at_ts, by, action, detail (JSON text)}
+//
 // One row per subject per call (seq is counted before the batch).
-// Params: $rows ({id, subject, at_ts, by, action, detail (JSON text)}).
 UNWIND $rows AS r
 OPTIONAL MATCH (a:Alert {id: r.subject})
 OPTIONAL MATCH (c:Case {id: r.subject})

@@ -1,9 +1,21 @@
-// The alert queue: filtered, sorted, one page, with the total and the newest alert run's
-// time (the queue's "now" for ages). Any filter may be null (= any). The page is a top-k
-// ORDER BY ... LIMIT (a heap, not a sort of every match); the total a separate count.
-// Params: $statuses (list), $bank, $band, $scheme, $kind, $current (bool or null),
-// $raised_after, $raised_before (epoch s), $sort (priority|raised|money|risk),
-// $descending (bool), $offset, $limit.
+// @name queue
+// @description The alert queue: filtered, sorted, one page, with the total and the newest
+// @description alert run's time (the queue's "now" for ages). Any filter may be null (= any).
+// @param statuses list[str] required -- alert statuses to include
+// @param bank str = null -- only alerts touching this bank's customers
+// @param band str = null -- only this risk band
+// @param scheme str = null -- only this scheme
+// @param kind str = null -- only this entity kind (account, person, phone, device, cluster)
+// @param current bool = null -- only alerts still (or no longer) flagged by the latest run
+// @param raised_after ts = null -- raised at or after (epoch seconds)
+// @param raised_before ts = null -- raised before (epoch seconds)
+// @param sort str = "priority" choices priority,raised,money,risk -- the sort key
+// @param descending bool = true -- highest first
+// @param offset int = 0 range 0.. -- the page's start
+// @param limit int = 50 range 1.. -- the page's size
+//
+// The page is a top-k ORDER BY ... LIMIT (a heap, not a sort of every match); the total a
+// separate count.
 CALL () {
   MATCH (al:Alert)
   WHERE al.status IN $statuses

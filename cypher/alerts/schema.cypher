@@ -1,5 +1,9 @@
-// Alerts, cases and verdicts (casework/). Idempotent; applied before every alert run
-// and by the API's case writes' first use (casework.alert_store.ensure_schema).
+// @name schema
+// @description Constraints and indexes of alerts, cases, verdicts and history (casework/);
+// @description several statements, each idempotent.
+//
+// Applied before every alert run and by the API's case writes' first use
+// (casework.alert_store.ensure_schema).
 CREATE CONSTRAINT alert_id IF NOT EXISTS FOR (n:Alert) REQUIRE n.id IS UNIQUE;
 CREATE INDEX alert_entity IF NOT EXISTS FOR (n:Alert) ON (n.entity_key);
 CREATE INDEX alert_status IF NOT EXISTS FOR (n:Alert) ON (n.status);

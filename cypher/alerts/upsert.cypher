@@ -1,6 +1,11 @@
-// Raise or refresh alerts. New ones get their first_raised/raised times; refreshed ones
-// keep them and take the new evidence. Evidence fields are plain lists and numbers.
-// Params: $rows (one map per alert), $run_id, $now_ts (epoch s, data time).
+// @name upsert
+// @description Raise or refresh alerts. New ones get their first raised times; refreshed ones
+// @description keep them and take the new evidence.
+// @param rows list[map] required -- one map per alert (id, kind, entity_id, key, why, banks, risk, evidence, ...)
+// @param run_id str required -- the alert run
+// @param now_ts ts required -- the run's data time (epoch seconds)
+//
+// Evidence fields are plain lists and numbers.
 UNWIND $rows AS r
 MERGE (al:Alert {id: r.id})
 ON CREATE SET al.entity_kind = r.kind, al.entity_id = r.entity_id,

@@ -1,4 +1,15 @@
-// Pre-payment check: every fact the decision rule needs, in one read round trip.
+// @name check
+// @description Pre-payment check: every fact the decision rule needs, in one read round trip
+// @description (the payee's and payer's risk and banks, active list entries, recent SIM
+// @description changes, the device's first use, inbound interbank money, prior payments).
+// @param payee id required -- the account to be paid
+// @param payer id required -- the paying account
+// @param device id = null -- the session's device
+// @param phone id = null -- the session's phone
+// @param at ts required -- the payment's time (epoch seconds)
+// @param sim_window int required range 0.. -- SIM changes this many seconds before count
+// @param inbound_window int required range 0.. -- inbound transfers this many seconds before count
+//
 // Anchors are unique-constraint lookups; every expansion starts from a bound node, so the
 // cost depends on the degree of the two accounts, not on the size of the graph.
 // An active list entry: started, not expired, not removed (a removed entry counts for

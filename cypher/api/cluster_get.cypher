@@ -1,4 +1,7 @@
-// One cluster, its highest-risk members (up to $limit) and how many there are.
+// @name cluster_get
+// @description One cluster, its highest-risk members (up to limit) and how many there are.
+// @param id str required -- the cluster
+// @param limit int required range 1.. -- members returned at most
 MATCH (c:Cluster {id: $id})
 CALL (c) {
   MATCH (a:Account)-[:IN_CLUSTER]->(c)

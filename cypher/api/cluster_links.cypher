@@ -1,5 +1,7 @@
-// Between the given member accounts: aggregated transfers; and what ties them together
-// for a drawing: their holders and the devices two or more of them used.
+// @name cluster_links
+// @description Between the given member accounts: aggregated transfers; and what ties them
+// @description together for a drawing: their holders and the devices two or more of them used.
+// @param ids list[id] required -- the member accounts
 CALL () {
   UNWIND $ids AS aid
   MATCH (a:Account {id: aid})-[t:TRANSFERRED]->(b:Account)

@@ -1,9 +1,14 @@
-// Stored risk of one entity and the facts about the entity itself: heuristic signals,
-// active list entries, incidents naming it. $$LABEL$$ comes from a fixed map in
-// api/routes/entities.py, never from the request. `banks`: the banks the entity belongs
-// to (api/visibility.py: an account's bank, the banks of a person's accounts, of a phone's
-// holders' accounts, of the accounts that used a device); patterns of other labels are
-// simply empty. A retracted incident is no evidence.
+// @name entity_facts
+// @description Stored risk of one entity and the facts about the entity itself: heuristic
+// @description signals, active list entries, incidents naming it, and the banks it belongs to.
+// @template LABEL -- the entity's label, from a fixed map in api/routes/entities.py (LABEL_OF)
+// @param id id required -- the entity
+// @param now ts required -- the time list entries are active at (epoch seconds)
+//
+// $$LABEL$$ comes from a fixed map in api/routes/entities.py, never from the request.
+// `banks`: the banks the entity belongs to (api/visibility.py: an account's bank, the banks
+// of a person's accounts, of a phone's holders' accounts, of the accounts that used a
+// device); patterns of other labels are simply empty. A retracted incident is no evidence.
 MATCH (e:$$LABEL$$ {id: $id})
 OPTIONAL MATCH (run:DetectRun) WHERE run.latest = true
 WITH e, max(run.id) AS latest_run

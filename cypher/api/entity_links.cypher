@@ -1,6 +1,16 @@
-// Black/grey-listed entities and incident beneficiaries within two hops of one entity,
-// as paths. Hubs (degree > $hub_degree, e.g. a merchant) are not expanded through: a
-// path via a supermarket says nothing, and expanding it would cost the whole store.
+// @name entity_links
+// @description Black/grey-listed entities and incident beneficiaries within two hops of one
+// @description entity, as paths.
+// @template LABEL -- the entity's label, from a fixed map in api/routes/entities.py (LABEL_OF)
+// @param id id required -- the entity
+// @param now ts required -- the time list entries are active at (epoch seconds)
+// @param fanout int required range 1.. -- first-hop neighbours taken at most
+// @param hub_degree int required range 1.. -- first-hop nodes of a higher degree are not expanded
+// @param per_branch int required range 1.. -- second-hop finds per first-hop node at most
+// @param limit int required range 1.. -- paths returned at most
+//
+// Hubs (degree > hub_degree, e.g. a merchant) are not expanded through: a path via a
+// supermarket says nothing, and expanding it would cost the whole store.
 // A retracted incident (POST /v1/incidents/{id}/retract) is no evidence.
 MATCH (e:$$LABEL$$ {id: $id})
 CALL (e) {

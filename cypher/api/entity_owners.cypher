@@ -1,4 +1,11 @@
-// Who holds each entity (api/visibility.py): the banks an entity belongs to and its band.
+// @name entity_owners
+// @description Who holds each entity (api/visibility.py): the banks an entity belongs to and
+// @description its band and risk, for entities of the four kinds at once.
+// @param accounts list[id] required -- account ids
+// @param persons list[id] required -- person ids
+// @param phones list[id] required -- phone ids
+// @param devices list[id] required -- device ids
+//
 // An account: its bank. A person: the banks of the accounts it holds. A phone: the banks
 // of its holders' accounts. A device: the banks of the accounts that used it. Every
 // branch anchors on a unique-constraint lookup.

@@ -1,6 +1,13 @@
-// An incident is retracted (a mistaken or false report): kept, marked, and no longer
-// evidence. Returns the beneficiaries no other active incident names, whose seeds are
-// withdrawn. Only once: a retracted incident is not found again.
+// @name incident_retract
+// @description An incident is retracted (a mistaken or false report): kept, marked, and no
+// @description longer evidence. Returns the beneficiaries no other active incident names,
+// @description whose seeds are withdrawn.
+// @param id str required -- the incident
+// @param at str required -- ISO time of the retraction
+// @param by str required -- the API key that retracted it
+// @param reason str required -- why (scrubbed free text)
+//
+// Only once: a retracted incident is not found again.
 MATCH (i:Incident {id: $id})
 WHERE i.retracted_at IS NULL
 SET i.retracted_at = $at, i.retracted_by = $by, i.retracted_reason = $reason

@@ -1,8 +1,12 @@
-// Screening before a service is given (POST /v1/screen): what the AFC's databases hold
-// about one person or account. $$LABEL$$ is Person or Account, from a fixed map in
-// api/routes/screen.py. An active list entry: started, not expired, not removed.
-// Patterns of the other label are simply empty (a person holds accounts; an account is
-// held by persons).
+// @name screen
+// @description Screening before a service is given (POST /v1/screen): what the AFC's databases
+// @description hold about one person or account (risk, banks, active list entries, incidents).
+// @template LABEL -- Person or Account, from a fixed map in api/routes/screen.py (LABEL_OF)
+// @param id id required -- the person or account
+// @param now ts required -- the time list entries are active at (epoch seconds)
+//
+// An active list entry: started, not expired, not removed. Patterns of the other label are
+// simply empty (a person holds accounts; an account is held by persons).
 MATCH (e:$$LABEL$$ {id: $id})
 RETURN e.risk AS risk, e.risk_band AS band,
        [x IN [e.bank] WHERE x IS NOT NULL] + [(e)-[:HOLDS]->(a:Account) | a.bank] AS banks,

@@ -1,5 +1,8 @@
-// An incident, its victim and beneficiaries, and the victim's transfers to the
-// beneficiaries between (occurred or reported) - $slack and the report.
+// @name trace_start
+// @description An incident, its victim and beneficiaries, and the victim's transfers to the
+// @description beneficiaries between (occurred or reported) - slack and the report.
+// @param id str required -- the incident
+// @param slack int required range 0.. -- seconds before the occurrence still counted
 MATCH (i:Incident {id: $id})
 OPTIONAL MATCH (i)-[:VICTIM]->(v:Account)
 WITH i, v

@@ -1,7 +1,9 @@
 // @name accounts
 // @description Per active account in the window: transfers, distinct senders, distinct
 // @description receivers and the mean gap between its transfers; returned as quantiles $qs.
-// @param qs list[float] -- quantiles, each in [0, 1]
+// @param as_of ts required -- the window's end (epoch seconds), the detect run's as-of
+// @param window_s int required range 1.. -- the window's length in seconds
+// @param qs list[float] range 0..1 -- quantiles, each in [0, 1]
 //
 // Anchor: transfers in the window (transfer_at index); each counts once for its sender and
 // once for its receiver, so one pass groups both directions.

@@ -1,7 +1,9 @@
 // @name transfers
 // @description The window's transfer amounts at the quantiles $qs and the share of timestamps
 // @description that are whole days, hours and minutes (the data's time granularity).
-// @param qs list[float] -- quantiles, each in [0, 1]
+// @param as_of ts required -- the window's end (epoch seconds), the detect run's as-of
+// @param window_s int required range 1.. -- the window's length in seconds
+// @param qs list[float] range 0..1 -- quantiles, each in [0, 1]
 //
 // Anchor: transfers in the window (transfer_at index); amounts are sorted once in memory.
 MATCH ()-[t:TRANSFERRED]->()

@@ -1,5 +1,7 @@
-// The alerts about to be linked, locked (their status changes in this transaction).
-// Params: $ids.
+// @name alert_states
+// @description The alerts about to be linked to a case, locked (their status changes in this
+// @description transaction), with their status, case and banks.
+// @param ids list[str] required -- the alerts
 UNWIND $ids AS id
 MATCH (al:Alert {id: id})
 SET al.version = coalesce(al.version, 0) + 1

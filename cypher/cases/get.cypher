@@ -1,5 +1,6 @@
-// One case with its alerts, entities, verdicts and whole history (oldest first).
-// Params: $id.
+// @name get
+// @description One case with its alerts, entities, verdicts and whole history (oldest first).
+// @param id str required -- the case
 MATCH (c:Case {id: $id})
 RETURN properties(c) AS case,
        [(c)-[:HAS_ALERT]->(al:Alert) | al {.id, .entity_kind, .entity_id, .status, .priority,

@@ -1,4 +1,8 @@
-// Alerts into a case. Params: $id (case), $alerts (ids), $now_ts.
+// @name link_alerts
+// @description Alerts into a case: each becomes in_case, and the case takes their banks.
+// @param id str required -- the case
+// @param alerts list[str] required -- the alerts' ids
+// @param now_ts ts required -- when (epoch seconds)
 MATCH (c:Case {id: $id})
 UNWIND $alerts AS aid
 MATCH (al:Alert {id: aid})

@@ -1,5 +1,9 @@
-// Entities of one kind into a case; $$LABEL$$ from a fixed map in casework/case_store.py.
-// Returns the ids found. Params: $id (case), $ids.
+// @name link_entities
+// @description Entities of one kind into a case (the case takes their banks); returns the ids
+// @description found.
+// @template LABEL -- the entities' label, from a fixed map in casework/case_store.py
+// @param id str required -- the case
+// @param ids list[id] required -- the entities
 MATCH (c:Case {id: $id})
 UNWIND $ids AS eid
 MATCH (n:$$LABEL$$ {id: eid})

@@ -1,5 +1,10 @@
-// Cases, newest change first, with their total. $status / $assignee / $bank null = any.
-// Params: $status, $assignee, $bank, $offset, $limit.
+// @name list
+// @description Cases, newest change first, one page, with their total; a null filter is any.
+// @param status str = null -- only cases of this status
+// @param assignee str = null -- only cases of this investigator
+// @param bank str = null -- only cases touching this bank's customers
+// @param offset int = 0 range 0.. -- the page's start
+// @param limit int = 50 range 1.. -- the page's size
 CALL () {
   MATCH (c:Case)
   WHERE ($status IS NULL OR c.status = $status)

@@ -1,6 +1,12 @@
-// A closed case's verdict on each account it concerns (linked directly, or the subject
-// of one of its alerts): the labels the next `fraudgraph train` reads (gnn/labels.py).
-// Params: $id (case), $verdict, $scheme, $now_ts, $by.
+// @name verdicts_write
+// @description A closed case's verdict on each account it concerns (linked directly, or the
+// @description subject of one of its alerts): the labels the next `fraudgraph train` reads
+// @description (gnn/labels.py).
+// @param id str required -- the case
+// @param verdict str required -- the case's verdict
+// @param scheme str = null -- the scheme, if known
+// @param now_ts ts required -- when (epoch seconds)
+// @param by str required -- who closed the case
 MATCH (c:Case {id: $id})
 CALL (c) {
   MATCH (c)-[:CONCERNS]->(a:Account) RETURN a

@@ -1,5 +1,6 @@
 // @name signals_write
 // @description One heuristic's hits on entities of one label, as Signal nodes that FLAG them.
+// @template LABEL -- the entities' label, from fraudgraph.vocabulary.LABEL_OF only
 // @param rows list[map] -- {id, entity_id, entity_kind, score, evidence}
 // @param run_id str -- the detect run
 // @param heuristic str -- the heuristic's name

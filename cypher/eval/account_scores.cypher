@@ -1,6 +1,9 @@
-// The served risk and its stored components for every account, as the API reads them
-// (cypher/api/entity_facts.cypher): risk, gnn_score (the served model's score) and
-// prop_score (propagation), plus the heuristics of the latest detect run.
+// @name account_scores
+// @description The served risk and its stored components for every account, as the API reads
+// @description them (cypher/api/entity_facts.cypher): risk, gnn_score (the served model's
+// @description score) and prop_score (propagation), plus the heuristics of the latest detect
+// @description run.
+//
 // Used by bench/external.py; no parameters.
 OPTIONAL MATCH (run:DetectRun) WHERE run.latest = true
 WITH max(run.id) AS latest_run

@@ -1,6 +1,10 @@
 // @name export_edges
 // @description One relationship type from one page of source nodes, as one list of rows
 // @description [source id, target id, columns...] (gnn/export.py).
+// @template SOURCE -- the source label (an EdgeQuery's edge type)
+// @template PATTERN -- the EdgeQuery's pattern from `a` to `b`
+// @template WHERE uses run_id -- the EdgeQuery's filter (a WHERE clause or nothing)
+// @template COLUMNS -- the EdgeQuery's column expressions, each with a leading comma
 // @param ids list[str] -- a page of the source label's ids (export_node_ids)
 // @param run_id str = null -- the latest detect run, for the patterns that filter on it
 //

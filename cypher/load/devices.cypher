@@ -1,3 +1,10 @@
+// @name devices
+// @description A batch of devices feed rows: each device's platform and the earliest time it
+// @description was first seen (a row seen again never moves it later).
+// @param id list[str] required -- the devices' pseudonyms
+// @param platform list[str] required choices android,ios,web,other -- the platforms
+// @param first_seen_ts list[int] required -- first-seen times (epoch seconds)
+//
 // Columnar batch (see transfers.cypher).
 UNWIND range(0, size($id) - 1) AS i
 WITH $id[i] AS id, $platform[i] AS platform, $first_seen_ts[i] AS first_seen_ts

@@ -1,3 +1,8 @@
+// @name incidents
+// @description A batch of fraud incident reports: the incident, its victim, its
+// @description beneficiaries (outside counterparties merged as :External) and its caller's
+// @description phone, if any.
+// @param rows list[map] required -- {id, victim, beneficiaries, externals [{id, kind}], reported_ts, reporter, scheme, amount, occurred_ts, caller, caller_foreign} (graph_loader.feeds.incidents)
 UNWIND $rows AS r
 MATCH (v:Account {id: r.victim})
 FOREACH (x IN coalesce(r.externals, []) |

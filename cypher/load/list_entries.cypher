@@ -1,3 +1,8 @@
+// @name list_entries
+// @description A batch of black/grey list entries, each LISTS-linked to the account, person,
+// @description phone or device it names.
+// @param rows list[map] required -- {id, list, reason, source, since_ts, until_ts, entity_kind, entity} (graph_loader.feeds.list_entry)
+//
 // A list entry may name an entity fraudgraph has not seen yet (a number from the police,
 // a card of another bank), so the entity is MERGEd, not required.
 UNWIND $rows AS r

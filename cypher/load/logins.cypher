@@ -1,3 +1,11 @@
+// @name logins
+// @description A batch of logins: the account USED the device, with the first and last time
+// @description and the last IP, whatever order the rows come in.
+// @param account list[str] required -- the accounts' pseudonyms (loaded accounts only)
+// @param device list[str] required -- the devices' pseudonyms
+// @param ip list[str] required -- the IPs' pseudonyms
+// @param ts list[int] required -- login times (epoch seconds)
+//
 // Columnar batch (see transfers.cypher).
 UNWIND range(0, size($account) - 1) AS i
 WITH $account[i] AS account, $device[i] AS device, $ip[i] AS ip, $ts[i] AS ts

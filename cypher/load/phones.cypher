@@ -1,3 +1,14 @@
+// @name phones
+// @description A batch of SIM events: the phone and its holder, one SIM_EVENT per event id,
+// @description HAS_PHONE since the earliest event, and the operator of the latest event.
+// @param event_id list[str] required -- the events' ids
+// @param phone list[str] required -- the phones' pseudonyms
+// @param holder list[str] required -- the holders' pseudonyms (Person ids)
+// @param event list[str] required choices new_sim,swap,port -- the event kinds
+// @param operator list[str] required -- the operators' codes
+// @param ts list[int] required -- event times (epoch seconds)
+// @param foreign list[bool] required -- whether each number is outside the +7 zone
+//
 // Columnar batch (see transfers.cypher).
 UNWIND range(0, size($event_id) - 1) AS i
 WITH $event_id[i] AS event_id, $phone[i] AS phone, $holder[i] AS holder,

@@ -1,5 +1,13 @@
-// Fragment, not a statement: the prelude that transfers.cypher and transfers_create.cypher
-// share (graph_loader.writer.cypher fills it in for their EXTERNALS placeholder).
+// @name transfer_externals
+// @description Fragment, not a statement: the prelude that transfers.cypher and
+// @description transfers_create.cypher share (graph_loader.writer.cypher fills it in for their
+// @description EXTERNALS slot): counterparties outside the participants become :External.
+// @param tx_id list[str] required -- the batch's transfer ids (for its length)
+// @param src list[str] required -- the senders' pseudonyms
+// @param dst list[str] required -- the receivers' pseudonyms
+// @param src_ext list[str] required nullable -- the kind of an outside sender's identifier, null for a participant's account
+// @param dst_ext list[str] required nullable -- the kind of an outside receiver's identifier, null for a participant's account
+//
 // A counterparty outside the participants (feeds.transfers: src_ext / dst_ext) is an
 // account-like node marked :External with the kind of its identifier; an accounts feed
 // that later sends the same IBAN makes it a participant's account (accounts.cypher).

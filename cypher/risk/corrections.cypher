@@ -1,3 +1,7 @@
+// @name corrections
+// @description Counts of the corrections made to the graph (retractions, confirmations, list
+// @description removals, the sum of seed weights): part of the snapshot's fingerprint.
+//
 // Corrections change properties, not counts: a retraction, a confirmation, a reduced
 // or restored seed weight, a list entry's removal. Part of the snapshot's fingerprint
 // (gnn/cache.py), so that any of them invalidates a cached snapshot.

@@ -1,5 +1,8 @@
-// fraudgraph graph schema. Applied by `fraudgraph schema apply`; every statement is
-// idempotent (IF NOT EXISTS). Bump SCHEMA_VERSION in cypher/graph_schema.py when this changes.
+// @name schema
+// @description The fraudgraph graph schema: constraints and indexes, one statement each,
+// @description every one idempotent (IF NOT EXISTS). Applied by `fraudgraph schema apply`.
+//
+// Bump SCHEMA_VERSION in cypher/graph_schema.py when this changes.
 //
 // Keys: every entity node has a unique `id`. Personal identifiers are pseudonyms
 // (acc_/per_/pho_/dev_ + 32 hex of HMAC-SHA256); raw values never reach the graph.

@@ -1,4 +1,4 @@
-// @name stream_account_known
+// @name account_known
 // @description Whether an account pseudonym is a participant's account loaded from an
 // @description accounts feed (it has a bank), as cypher/load/known_accounts.cypher counts them:
 // @description the stream asks per account instead of reading them all.

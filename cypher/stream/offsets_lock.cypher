@@ -1,4 +1,4 @@
-// @name stream_offsets_lock
+// @name offsets_lock
 // @description Step 1 of a streamed batch, in the batch's own transaction: each (topic,
 // @description partition) it holds events of gets its :StreamOffset node, write-locked by
 // @description the SET until commit, and the next offset already in the graph is read back.

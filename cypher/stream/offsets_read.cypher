@@ -1,4 +1,4 @@
-// @name stream_offsets_read
+// @name offsets_read
 // @description The next offset to consume of each partition just assigned to a consumer
 // @description (absent: nothing of it is in the graph yet; the consumer starts at the earliest).
 // @param ids list[str] required -- StreamOffset ids, "<topic>:<partition>"

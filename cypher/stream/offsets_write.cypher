@@ -1,4 +1,4 @@
-// @name stream_offsets_write
+// @name offsets_write
 // @description Step 3 of a streamed batch, after its events are written in the same
 // @description transaction: the next offset to consume per (topic, partition), so a restarted or
 // @description newly assigned consumer seeks there (graph_loader/stream.py) and every event

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from neo4j import Driver, ManagedTransaction
 
-from cypher import statement
+from cypher import statement, template
 from fraudgraph.vocabulary import KIND_OF, LABEL_OF
 from gnn.errors import ModelNotFoundError
 from gnn.propagation import (
@@ -163,7 +163,7 @@ class PropagationEngine:
                     continue
                 local = mine - sl.start
             rows = self.risk_rows(label, local)
-            query = _cypher("write_risk").replace("__LABEL__", label)
+            query = template("risk/write_risk", LABEL=label)
             for i in range(0, len(rows), WRITE_BATCH):
                 chunk = rows[i:i + WRITE_BATCH]
                 with self.driver.session(database=self.database) as session:
@@ -230,7 +230,7 @@ class PropagationEngine:
 
     def seed_weight(self, label: str, entity_id: str) -> float:
         recs, _, _ = self.driver.execute_query(
-            _cypher("seed_facts").replace("__LABEL__", label), id=entity_id,
+            template("risk/seed_facts", LABEL=label), id=entity_id,
             now=int(time.time()), database_=self.database, routing_="r")
         if not recs:
             return 0.0
