@@ -38,11 +38,10 @@ SERVER_FIXTURES = frozenset({
     "notebook_env",  # tests/notebooks/test_notebooks.py
     "browser", "live", "tab",  # tests/ui/conftest.py
 })
-# Modules whose tests start servers themselves (no fixture says so) or drive a browser.
+# Modules whose tests start servers themselves (no fixture says so).
 SERVER_MODULES = (
     "tests/fraudgraph/test_neo4j_server.py",  # starts its own Neo4j in a tmp directory
     "tests/graph_loader/test_stream.py",  # the Kafka broker
-    "tests/ui/",  # the workbench in headless Chromium
 )
 
 # Tests with no server fixture that still stay out of the unit tier, and why.
@@ -60,6 +59,8 @@ def _needs_server(item: pytest.Item) -> bool:
     """Whether `item` belongs to the integration tier (see SERVER_FIXTURES and NOT_UNIT)."""
     rel = item.path.resolve().relative_to(item.config.rootpath).as_posix()
     if rel.startswith(SERVER_MODULES) or item.nodeid in NOT_UNIT:
+        return True
+    if item.get_closest_marker("browser") is not None:  # the workbench in Chromium
         return True
     return not SERVER_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
 
