@@ -93,9 +93,10 @@ def _no_server_in_the_unit_tier(request: pytest.FixtureRequest,
     test."""
     if request.node.get_closest_marker("unit") is None:
         return
-    # The driver factories are class attributes: staticmethod keeps them unbound. The
-    # code imports these names from the modules at call time, so patching the modules
-    # reaches every caller (fraudgraph.db, api.db, graph_loader.stream and topics).
+    # The driver factories are attributes of classes every `from neo4j import ...` shares
+    # (fraudgraph.db, api.db), kept unbound by staticmethod. The Kafka clients are imported
+    # inside the functions that use them (graph_loader.stream, topics), so patching the
+    # module reaches them.
     for factory in (neo4j.GraphDatabase, neo4j.AsyncGraphDatabase):
         monkeypatch.setattr(factory, "driver", staticmethod(_refuse("a Neo4j driver")))
     for name in ("Producer", "Consumer"):
