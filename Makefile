@@ -1,4 +1,5 @@
 # Two commands for a newcomer: `make demo` and `make test`. Both go through `make setup`.
+# `make unit` is the quick one: the tests that need no server, in under a minute.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,7 +18,7 @@ TEST_ENV := FRAUDGRAPH_ENV=test FRAUDGRAPH_VAR_DIR=$(CURDIR)/var/test \
 	FRAUDGRAPH_TEST_KAFKA_PORT=$(TEST_KAFKA_PORT) \
 	FRAUDGRAPH_TEST_KAFKA_CONTROLLER_PORT=$(TEST_KAFKA_CONTROLLER_PORT)
 
-.PHONY: setup demo test lint bench notebook neo4j-stop kafka-stop clean ui browser
+.PHONY: setup demo test unit lint bench notebook neo4j-stop kafka-stop clean ui browser
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,11 @@ lint: setup
 test: setup lint browser
 	$(TEST_ENV) $(BIN)/fraudgraph neo4j start
 	$(TEST_ENV) $(BIN)/pytest
+
+# The unit tier alone (tests/conftest.py marks every test that needs no server): only the
+# venv, no Neo4j, Kafka or browser, and no driver can be built while it runs.
+unit: $(BIN)/.installed
+	$(BIN)/pytest -m unit
 
 # The workbench (/ui) copies its graph library from npm into api/static/ui/vendor.
 UI_VENDOR := api/static/ui/vendor/cytoscape.min.js
