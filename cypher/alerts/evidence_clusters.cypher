@@ -1,5 +1,5 @@
 // @name evidence_clusters
-// @description Active clusters (gnn/cluster_store.py) with their members' strongest risk and
+// @description Active clusters (gnn/clusters/store.py) with their members' strongest risk and
 // @description score, and each membership: evidence for cluster alerts.
 //
 // A cluster written without `active` counts as active.

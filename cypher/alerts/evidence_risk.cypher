@@ -1,5 +1,5 @@
 // @name evidence_risk
-// @description Entities whose combined risk (gnn/risk_engine.py) reaches min_risk, and
+// @description Entities whose combined risk (gnn/propagation/engine.py) reaches min_risk, and
 // @description accounts whose GNN score reaches gnn_min: evidence for entity alerts.
 // @param min_risk float required -- the combined-risk threshold
 // @param gnn_min float required -- the GNN-score threshold (accounts only)

@@ -5,7 +5,7 @@
 // @param now_ts ts required -- when (epoch seconds)
 // @param by str required -- who reopened it
 //
-// gnn/export.py reads the relationship, not the node.
+// gnn/snapshot/export.py reads the relationship, not the node.
 MATCH (v:Verdict {case_id: $id}) WHERE v.withdrawn_ts IS NULL
 SET v.withdrawn_ts = $now_ts, v.withdrawn_by = $by
 WITH v

@@ -1,7 +1,7 @@
 // @name verdicts_write
 // @description A closed case's verdict on each account it concerns (linked directly, or the
 // @description subject of one of its alerts): the labels the next `fraudgraph train` reads
-// @description (gnn/labels.py).
+// @description (gnn/snapshot/labels.py).
 // @param id str required -- the case
 // @param verdict str required -- the case's verdict
 // @param scheme str = null -- the scheme, if known

@@ -1,6 +1,6 @@
 // @name export_edges
 // @description One relationship type from one page of source nodes, as one list of rows
-// @description [source id, target id, columns...] (gnn/export.py).
+// @description [source id, target id, columns...] (gnn/snapshot/export.py).
 // @template SOURCE -- the source label (an EdgeQuery's edge type)
 // @template PATTERN -- the EdgeQuery's pattern from `a` to `b`
 // @template WHERE uses run_id -- the EdgeQuery's filter (a WHERE clause or nothing)

@@ -1,5 +1,5 @@
 // @name export_node_ids
-// @description The ids of one label's exported nodes (gnn/export.py), in one list.
+// @description The ids of one label's exported nodes (gnn/snapshot/export.py), in one list.
 // @template LABEL -- the NodeQuery's label
 // @template WHERE uses run_id -- the NodeQuery's filter over `n` (a WHERE clause or nothing)
 // @param run_id str = null -- the latest detect run, for the labels that filter on it

@@ -1,6 +1,6 @@
 // @name export_nodes
 // @description One page of a label's nodes as one list of rows [id, id, columns...]
-// @description (gnn/export.py); one big list decodes faster than a record per node.
+// @description (gnn/snapshot/export.py); one big list decodes faster than a record per node.
 // @template LABEL -- the NodeQuery's label
 // @template COLUMNS -- the NodeQuery's expressions over `n`, each with a leading comma
 // @param ids list[str] -- a page of the label's ids (export_node_ids)

@@ -1,5 +1,5 @@
 // @name write_scores
-// @description The GNN's score on each scored account (gnn/pipeline.py write_scores).
+// @description The GNN's score on each scored account (gnn/models/pipeline.py write_scores).
 // @param rows list[list] -- [account id, score] pairs
 // @param version str -- the model version that scored them
 UNWIND $rows AS r

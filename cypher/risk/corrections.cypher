@@ -4,7 +4,7 @@
 //
 // Corrections change properties, not counts: a retraction, a confirmation, a reduced
 // or restored seed weight, a list entry's removal. Part of the snapshot's fingerprint
-// (gnn/cache.py), so that any of them invalidates a cached snapshot.
+// (gnn/snapshot/cache.py), so that any of them invalidates a cached snapshot.
 CALL () { MATCH (i:Incident) RETURN count(i.retracted_at) AS retracted,
                                     count(CASE WHEN i.confirmed THEN 1 END) AS confirmed }
 CALL () { MATCH (le:ListEntry) RETURN count(le.removed_at) AS removed }

@@ -2,7 +2,7 @@
 // @description What still makes an entity a seed (after a list entry was removed or an
 // @description incident retracted): beneficiary of an incident that stands, at the largest
 // @description weight any of them gives, and list entries in force.
-// @template LABEL -- the entity's label, from a fixed list in gnn/risk_engine.py
+// @template LABEL -- the entity's label, from a fixed list in gnn/propagation/engine.py
 // @param id id required -- the entity
 // @param now ts required -- the time list entries are in force at (epoch seconds)
 //
