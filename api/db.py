@@ -21,7 +21,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
@@ -102,9 +101,8 @@ def going_away(e: BaseException) -> bool:
     return isinstance(e, ClientError) and e.code in _GOING_AWAY
 
 
-@cache
 def cypher(name: str) -> str:
-    """The text of cypher/api/<name>.cypher (read once)."""
+    """The text of cypher/api/<name>.cypher (`statement` reads it once)."""
     return statement(f"api/{name}")
 
 

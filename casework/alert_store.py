@@ -17,7 +17,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 from neo4j import Driver, RoutingControl
@@ -52,7 +51,6 @@ _ACCOUNTS = {
 }
 
 
-@cache
 def q(name: str) -> str:
     return statement(f"alerts/{name}")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -24,12 +23,10 @@ from fraudgraph.vocabulary import LABEL_OF
 LABELS = LABEL_OF
 
 
-@cache
 def q(name: str) -> str:
     return statement(f"cases/{name}")
 
 
-@cache
 def qa(name: str) -> str:
     return statement(f"alerts/{name}")
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +49,6 @@ log = logging.getLogger(__name__)
 WRITE_BATCH = 10_000
 
 
-@cache
 def _cypher(name: str) -> str:
     return statement(f"risk/{name}")
 
