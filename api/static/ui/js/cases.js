@@ -75,7 +75,7 @@ export const casesView = {
   async change(path, body, what) {
     try {
       const d = await api(`/v1/cases/${enc(this.caseId)}/${path}`, { method: "POST", body });
-      say(`${what}: case ${this.caseId} is ${d.case.status}.`);
+      say(t("{what}: case {id} is {status}.", { what: t(what), id: this.caseId, status: t(d.case.status) }));
       this.render(d);
       return d;
     } catch (err) {
@@ -168,14 +168,14 @@ export const casesView = {
     const timeline = h("ol", { id: "case-timeline", class: "timeline" }, d.history.map((e) =>
       h("li", { "data-action": e.action }, timeEl(e.at_ts), " · ",
         h("span", { class: "mono", text: e.by }), " · ", h("span", { text: describe(e) }))));
-    this.canvas = h("div", { id: "case-graph", class: "graph small", role: "img", "aria-label": `Graph around case ${c.id}` });
+    this.canvas = h("div", { id: "case-graph", class: "graph small", role: "img", "aria-label": t("Graph around case {id}", { id: c.id }) });
     fill(this.detail,
       h("div", { class: "card" },
         h("h3", { id: "case-title", tabindex: "-1", text: `${c.title}` }),
         h("p", { id: "case-state" }, `${c.id} · `, h("strong", { text: c.status }),
-          c.assignee ? ` · ${c.assignee}` : "", c.verdict ? ` · ${c.verdict.replace("_", " ")}${c.scheme ? ` (${c.scheme})` : ""}` : "",
+          c.assignee ? ` · ${c.assignee}` : "", c.verdict ? ` · ${t(c.verdict.replace("_", " "))}${c.scheme ? ` (${c.scheme})` : ""}` : "",
           ` · ${t("banks")} ${(c.banks || []).join(", ") || "—"} · ${t("opened")} `, timeEl(c.created_ts)),
-        live.length ? h("p", { class: "hint", text: `${live.length} account label(s) in force.` }) : null,
+        live.length ? h("p", { class: "hint", text: t("{n} account label(s) in force.", { n: live.length }) }) : null,
         this.blacklistButton(c, live),
         h("a", { href: "#/cases", text: t("All cases") })),
       ...this.forms(c),
@@ -191,7 +191,7 @@ export const casesView = {
   // A confirmation can also list the accounts, through the ordinary list path (admins).
   blacklistButton(c, live) {
     if (c.verdict !== "confirmed_fraud" || !live.length || !can("lists:write")) return null;
-    return h("button", { type: "button", id: "case-blacklist", text: `Put ${live.length} account(s) on the black list`,
+    return h("button", { type: "button", id: "case-blacklist", text: t("Put {n} account(s) on the black list", { n: live.length }),
       onclick: async (ev) => {
         ev.target.disabled = true;
         let done = 0;
@@ -201,10 +201,10 @@ export const casesView = {
               reason: `case ${c.id}: confirmed ${c.scheme || "fraud"}`, source: "AFC" } });
             done += 1;
           } catch (err) {
-            fail(err, `Black list ${shortId(v.account)}`);
+            fail(err, t("Black list {id}", { id: shortId(v.account) }));
           }
         }
-        say(`${done} of ${live.length} account(s) put on the black list.`);
+        say(t("{done} of {n} account(s) put on the black list.", { done, n: live.length }));
       } });
   },
 

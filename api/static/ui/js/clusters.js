@@ -98,7 +98,7 @@ export const clustersView = {
       return;
     }
     const c = d.cluster;
-    const canvas = h("div", { id: "cluster-graph", class: "graph small", role: "img", "aria-label": `Money flow inside cluster ${c.id}` });
+    const canvas = h("div", { id: "cluster-graph", class: "graph small", role: "img", "aria-label": t("Money flow inside cluster {id}", { id: c.id }) });
     const memberCols = [
       { label: t("Account"), render: (m) => h("button", { type: "button", class: "link mono", text: shortId(m.id), title: m.id,
         onclick: () => { window.location.hash = `#/search/${m.kind === "account" || !m.kind ? "account" : m.kind}/${enc(m.id)}`; } }) },
@@ -113,13 +113,13 @@ export const clustersView = {
     const flows = [...d.flows].sort((a, b) => b.total_kzt - a.total_kzt);
     const inside = flows.reduce((t, f) => t + f.total_kzt, 0);
     fill(this.detail, 
-      h("h3", { id: "cluster-detail-title", tabindex: "-1", text: `Cluster ${c.id}` }),
+      h("h3", { id: "cluster-detail-title", tabindex: "-1", text: t("Cluster {id}", { id: c.id }) }),
       h("p", {}, `${c.scheme || "unknown scheme"} · ${c.size ?? d.members.length} members · ${banks(c)} · total ${kzt(c.total_kzt)} · growth `, growthCell(c)),
       h("button", { type: "button", class: "quiet", text: t("Back to the list"), onclick: () => { window.location.hash = "#/clusters"; } }),
       canvas, legend(),
       h("div", { class: "grid" },
         h("div", {}, h("h4", { text: t("Members ({n})", { n: `${d.members.length}${d.truncated ? ", …" : ""}` }) }), table(memberCols, d.members)),
-        h("div", {}, h("h4", { text: `Money flow inside the cluster (${flows.length} pairs, ${kzt(inside)})` }), table(flowCols, flows))));
+        h("div", {}, h("h4", { text: t("Money flow inside the cluster ({n} pairs, {amount})", { n: flows.length, amount: kzt(inside) }) }), table(flowCols, flows))));
     this.detail.hidden = false;
     this.detail.querySelector("#cluster-detail-title").focus();
     try {

@@ -104,7 +104,7 @@ export const listsView = {
     ];
     if (can("lists:write")) {
       cols.push({ label: "", render: (e) => (e.active ? h("button", { type: "button", class: "quiet", text: t("Remove…"),
-        "aria-label": `Remove entry ${e.id}`, onclick: () => { this.removeId.value = e.id; this.removeReason.focus(); } }) : "") });
+        "aria-label": t("Remove entry {id}", { id: e.id }), onclick: () => { this.removeId.value = e.id; this.removeReason.focus(); } }) : "") });
     }
     fill(this.table, h("h3", { text: t("{list} list: {n} entries", { list: t(list), n: page.total }) }),
       page.items.length ? table(cols, page.items) : h("p", { class: "muted", text: t("Empty.") }));

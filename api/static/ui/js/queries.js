@@ -93,7 +93,7 @@ export const queriesView = {
   buildForm(q) {
     const controls = q.params.map((p) => [p.name, control(p)]);
     const form = h("form", { id: "query-form" }, h("p", { class: "hint", text: q.description || "" }),
-      controls.map(([, c]) => c.el), h("button", { type: "submit", text: `Run ${q.name}` }));
+      controls.map(([, c]) => c.el), h("button", { type: "submit", text: t("Run {name}", { name: q.name }) }));
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const params = {};
@@ -108,7 +108,7 @@ export const queriesView = {
   },
 
   async run(q, params) {
-    say(`Running ${q.name}…`);
+    say(t("Running {name}…", { name: q.name }));
     let res;
     try {
       res = await api(`/v1/queries/${enc(q.name)}`, { method: "POST", body: { params } });
@@ -117,11 +117,11 @@ export const queriesView = {
       return;
     }
     const isGraph = res.returns === "graph";
-    const graphBox = h("div", { id: "query-graph", class: "graph small", role: "img", "aria-label": `Result of ${q.name} as a graph` });
+    const graphBox = h("div", { id: "query-graph", class: "graph small", role: "img", "aria-label": t("Result of {name} as a graph", { name: q.name }) });
     const nodeRows = (res.nodes || []).map((n) => ({ id: n.id, labels: (n.labels || []).join(","), ...(n.props || {}) }));
     const edgeRows = (res.edges || []).map((e) => ({ type: e.type, source: e.source, target: e.target, ...(e.props || {}) }));
     const tableBox = h("div", { id: "query-table" }, isGraph
-      ? [h("h4", { text: `Nodes (${nodeRows.length})` }), rowsTable(nodeRows), h("h4", { text: `Edges (${edgeRows.length})` }), rowsTable(edgeRows)]
+      ? [h("h4", { text: t("Nodes ({n})", { n: nodeRows.length }) }), rowsTable(nodeRows), h("h4", { text: t("Edges ({n})", { n: edgeRows.length }) }), rowsTable(edgeRows)]
       : rowsTable(res.rows || []));
     const extra = Object.keys(res.extra || {}).length ? h("p", { class: "hint mono", text: JSON.stringify(res.extra) }) : null;
     const asGraph = h("button", { type: "button", "aria-pressed": String(isGraph), text: t("Graph"), disabled: !isGraph });
@@ -132,8 +132,8 @@ export const queriesView = {
     };
     asGraph.addEventListener("click", () => flip(true));
     asTable.addEventListener("click", () => flip(false));
-    const count = isGraph ? `${nodeRows.length} nodes, ${edgeRows.length} edges` : `${(res.rows || []).length} rows`;
-    fill(this.out, h("h3", { text: `${q.name}: ${count}${res.truncated ? " (cut)" : ""}` }), extra,
+    const count = isGraph ? t("{n} nodes, {e} edges", { n: nodeRows.length, e: edgeRows.length }) : t("{n} rows", { n: (res.rows || []).length });
+    fill(this.out, h("h3", { text: `${q.name}: ${count}${res.truncated ? ` ${t("(cut)")}` : ""}` }), extra,
       h("div", { class: "tabs", role: "group", "aria-label": t("Show the result as") }, asGraph, asTable),
       graphBox, isGraph ? legend() : null, tableBox);
     this.out.hidden = false;

@@ -56,7 +56,7 @@ export const queueView = {
       if (!this.selected.size) { say(t("Select one or more alerts first."), true); return; }
       try {
         const c = await api("/v1/cases", { method: "POST", body: {
-          title: this.caseTitle.value.trim() || `Case from ${this.selected.size} alert(s)`,
+          title: this.caseTitle.value.trim() || t("Case from {n} alert(s)", { n: this.selected.size }),
           alerts: [...this.selected] } });
         this.selected.clear();
         say(t("Opened case {id}.", { id: c.case.id }));
@@ -138,15 +138,15 @@ export const queueView = {
   },
 
   row(a) {
-    const pick = h("input", { type: "checkbox", "aria-label": `Select alert ${a.id}`, checked: this.selected.has(a.id),
+    const pick = h("input", { type: "checkbox", "aria-label": t("Select alert {id}", { id: a.id }), checked: this.selected.has(a.id),
       disabled: !can("cases") || a.status === "closed" || a.status === "in_case",
       onchange: (ev) => { if (ev.target.checked) this.selected.add(a.id); else this.selected.delete(a.id); } });
     const entity = a.entity_kind === "cluster"
-      ? h("a", { href: `#/clusters/${enc(a.entity_id)}`, text: `cluster ${a.entity_id}` })
+      ? h("a", { href: `#/clusters/${enc(a.entity_id)}`, text: t("cluster {id}", { id: a.entity_id }) })
       : h("a", { href: `#/search/${a.entity_kind}/${enc(a.entity_id)}`, class: "mono", title: a.entity_id,
         text: `${a.entity_kind} ${shortId(a.entity_id)}` });
     const act = a.status === "open" && can("cases")
-      ? h("button", { type: "button", class: "quiet", text: t("Dismiss…"), "aria-label": `Dismiss alert ${a.id}`,
+      ? h("button", { type: "button", class: "quiet", text: t("Dismiss…"), "aria-label": t("Dismiss alert {id}", { id: a.id }),
         onclick: () => { this.dismissId.value = a.id; this.dismissReason.focus(); } })
       : (a.case_id ? h("a", { href: `#/cases/${enc(a.case_id)}`, text: t("case") }) : "");
     return h("tr", { "data-alert": a.id, class: a.current === false ? "muted" : null },
@@ -154,7 +154,7 @@ export const queueView = {
       h("td", { text: a.band ? band(a.band) : "—" }), h("td", { class: "num", text: score(a.risk ?? a.gnn_score, 2) }),
       h("td", { text: (a.banks || []).join(", ") || "—" }), h("td", { class: "num", text: kzt(a.money_kzt) }),
       h("td", { text: (a.reasons || []).join("; ") }), h("td", {}, timeEl(a.raised_ts)),
-      h("td", { text: a.status.replace("_", " ") }), h("td", {}, act));
+      h("td", { text: t(a.status.replace("_", " ")) }), h("td", {}, act));
   },
 
   render(page) {

@@ -100,13 +100,13 @@ export const traceView = {
       h("div", { class: "card" }, h("h3", { text: tr("Who holds it now ({n})", { n: t.holders.length }) }),
         t.holders.length ? table(holderCols, t.holders) : h("p", { class: "muted", text: tr("Nobody: all of it left the system.") })),
       h("div", { class: "card", id: "trace-hops" }, h("h3", { text: tr("Hop by hop") }),
-        t.hops.length ? t.hops.map((hop) => h("section", {}, h("h4", { text: `Hop ${hop.hop}: ${kzt(hop.traced_kzt)} of the victim's money` }),
+        t.hops.length ? t.hops.map((hop) => h("section", {}, h("h4", { text: tr("Hop {n}: {amount} of the victim's money", { n: hop.hop, amount: kzt(hop.traced_kzt) }) }),
           table(hopCols, hop.edges))) : h("p", { class: "muted", text: tr("No onward transfers found in the window.") })),
       t.cash_outs.length ? h("div", { class: "card" }, h("h3", { text: tr("Cash-outs") }),
         table([{ label: tr("Account"), render: (x) => (x.account ? mono(x.account) : OTHER) }, { label: tr("Time"), render: (x) => timeEl(x.ts) },
           { label: tr("Amount"), num: true, render: (x) => kzt(x.kzt) }], t.cash_outs)) : null);
     this.out.hidden = false;
-    say(`Trace of ${t.incident}: ${t.hops.length} hop(s), ${t.holders.length} holder(s), ${kzt(tot.held_kzt)} still held.`);
+    say(tr("Trace of {id}: {hops} hop(s), {holders} holder(s), {amount} still held.", { id: t.incident, hops: t.hops.length, holders: t.holders.length, amount: kzt(tot.held_kzt) }));
     try {
       // A money trail is drawn whole: folding could hide a current holder.
       const view = new GraphView(canvas, { fold: false });
