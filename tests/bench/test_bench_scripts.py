@@ -17,6 +17,10 @@ SCRIPTS = sorted(p for p in BENCH.glob("*.py") if p.name != "__init__.py")
 def test_no_bench_module_is_named_like_a_package() -> None:
     assert {"gnn", "api", "cypher", "fraudgraph", "graph_loader"} <= PACKAGES
     assert not {p.stem for p in SCRIPTS} & PACKAGES
+    # Nor like a standard-library module: bench/queue.py made every script's `import
+    # queue` (concurrent.futures, hence sklearn) find the benchmark instead.
+    assert "queue" in sys.stdlib_module_names
+    assert not {p.stem for p in SCRIPTS} & set(sys.stdlib_module_names)
 
 
 def test_the_readme_names_every_benchmark() -> None:

@@ -23,7 +23,7 @@ def test_world_marker_and_graph_size(graph: Driver, db: str) -> None:
 
 
 def test_queue_bench_alerts_are_what_the_queue_reads(graph: Driver, db: str) -> None:
-    from bench.queue import synthetic_alerts
+    from bench.alert_queue import synthetic_alerts
 
     rows = synthetic_alerts(0, 30, seed=3)
     # Reached in steps or at once, a size holds the same alerts.

@@ -17,8 +17,8 @@ The smallest size (one page of alerts) is the baseline of the same run: the JSON
 each size's p50/p95 and its ratio to the baseline, against the issue's 1 s target at
 10,000 open alerts.
 
-    .venv/bin/python bench/queue.py --out var/bench/queue.json
-    .venv/bin/python bench/queue.py --out new.json --baseline var/bench/queue.json
+    .venv/bin/python bench/alert_queue.py --out var/bench/queue.json
+    .venv/bin/python bench/alert_queue.py --out new.json --baseline var/bench/queue.json
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from fraudgraph.db import make_driver
 from fraudgraph.neo4j_server import Neo4jServer
 from fraudgraph.settings import Settings
 
-log = logging.getLogger("bench.queue")
+log = logging.getLogger("bench.alert_queue")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
