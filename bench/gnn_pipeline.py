@@ -137,6 +137,8 @@ def main() -> None:
     ap.add_argument("--model", default="hetero_sage")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--window-days", type=float, default=28.0)
+    ap.add_argument("--pu-exclude", type=float, default=TrainOptions.pu_exclude,
+                    help="the tabular model's positive-unlabelled refit (0: one fit)")
     ap.add_argument("--no-heuristics", action="store_true")
     ap.add_argument("--no-signals", dest="signals", action="store_false",
                     help="no heuristic scores as model features")
@@ -172,6 +174,7 @@ def main() -> None:
     signals_at = None if args.no_heuristics and not args.signals else signal_source(s, snap)
     opts = TrainOptions(window_days=args.window_days, threads=args.threads, progress=True,
                         signals_at=signals_at, use_signals=args.signals,
+                        pu_exclude=args.pu_exclude,
                         gnn=GnnConfig(model=args.model, hidden=args.hidden, epochs=args.epochs))
     manifest = train_pipeline(snap, models, opts)
     stages.done("train")

@@ -285,3 +285,33 @@ def fit_repeated(x: np.ndarray, y: np.ndarray, rows: np.ndarray, ids: list[str] 
         members.append(fit_crossfit(x, y, rows, ids, folds=folds, seed=sd, threads=threads,
                                     rounds=rounds, fold=fold))
     return RepeatedCrossFit(members)
+
+
+def fit_pu(x: np.ndarray, y: np.ndarray, rows: np.ndarray, ids: list[str] | np.ndarray, *,
+           exclude: float, folds: int = FOLDS, repeats: int = REPEATS, seed: int = 0,
+           threads: int = 2, rounds: int = ROUNDS, assign: FoldAssign | None = None
+           ) -> tuple[RepeatedCrossFit, np.ndarray]:
+    """`fit_repeated`, then once more without the unlabelled rows that the first fit's
+    out-of-fold scores rank highest (``exclude`` times as many as there are known
+    positives, at most a tenth of the unlabelled): the two-step positive-unlabelled
+    scheme. The first fit's best-ranked unlabelled accounts are more often hidden fraud
+    than anything else, and as negatives they teach every booster that fraud-like
+    behaviour is normal. They are left out of training only; each is still scored, out
+    of fold, by the second fit. Returns the fit and the rows left out.
+
+    On AMLSim-10k it raised the served AP on each of the three split seeds (0.862 ->
+    0.877 mean); on a plain synthetic signal with few positives it does not help (the
+    hard negatives go with the hidden positives), hence a measured option, not a rule."""
+    first = fit_repeated(x, y, rows, ids, folds=folds, repeats=repeats, seed=seed,
+                         threads=threads, rounds=rounds, assign=assign)
+    unlabelled = np.flatnonzero(rows & (np.asarray(y) <= 0))
+    k = min(round(exclude * float(np.asarray(y)[rows].sum())), unlabelled.size // 10)
+    if k <= 0:
+        return first, np.zeros(0, dtype=np.int64)
+    s = first.score(x, ids, assign)
+    drop = unlabelled[np.argsort(-s[unlabelled], kind="stable")[:k]]
+    kept = rows.copy()
+    kept[drop] = False
+    log.info("positive-unlabelled refit without the %d best-ranked unlabelled rows", k)
+    return fit_repeated(x, y, kept, ids, folds=folds, repeats=repeats, seed=seed,
+                        threads=threads, rounds=rounds, assign=assign), drop

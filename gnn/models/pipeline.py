@@ -29,7 +29,7 @@ from cypher import statement
 from gnn.errors import GnnError
 from gnn.models.baselines import held_out_propagation, propagation_scores
 from gnn.models.checkpoint import load_gnn, save_gnn
-from gnn.models.crossfit import FOLDS, REPEATS, RepeatedCrossFit, fit_repeated, group_folds
+from gnn.models.crossfit import FOLDS, REPEATS, RepeatedCrossFit, fit_pu, group_folds
 from gnn.models.fit import GnnConfig, fit_gnn, new_model, score_accounts
 from gnn.models.prepare import (
     GNN_GROUPS,
@@ -73,6 +73,10 @@ class TrainOptions:
     # Folds in which known evidence (propagation's seeds) is held out for the combination:
     # one propagation run per fold.
     evidence_folds: int = 5
+    # The tabular model's second, positive-unlabelled fit (`gnn.models.crossfit.fit_pu`):
+    # unlabelled rows left out of its training, as a multiple of the known positives
+    # (0: one fit).
+    pu_exclude: float = 1.0
 
 
 @dataclass
@@ -159,8 +163,8 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
     extra = ("signal",) if opt.use_signals else ()
     tab_names = v1.table.select(TABULAR_GROUPS + extra)
     x1, x2 = v1.tabular(tab_names), v2.tabular(tab_names)
-    cf = fit_repeated(x1, split.y_train, split.train, ids, folds=opt.folds,
-                      repeats=opt.repeats, seed=opt.gnn.seed, threads=opt.threads)
+    cf, _ = fit_pu(x1, split.y_train, split.train, ids, exclude=opt.pu_exclude,
+                   folds=opt.folds, repeats=opt.repeats, seed=opt.gnn.seed, threads=opt.threads)
     val_scores: dict[str, np.ndarray] = {"lightgbm": cf.score(x1[split.val], ids[split.val])}
     test_scores: dict[str, np.ndarray] = {"lightgbm": cf.score(x2[split.test],
                                                                ids[split.test])}
@@ -240,7 +244,8 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
         "gnn": {"config": opt.gnn.as_dict(),
                 "fit": {k: v for k, v in asdict(fit).items() if k != "history"},
                 "history": fit.history},
-        "lightgbm": {"folds": opt.folds, "repeats": opt.repeats, "rounds": cf.rounds},
+        "lightgbm": {"folds": opt.folds, "repeats": opt.repeats, "rounds": cf.rounds,
+                     "pu_exclude": opt.pu_exclude},
         "served": {"model": winner, "chosen_on": "validation PR-AUC",
                    "validation_informative": informative, **refit,
                    "combiner": combiner.as_dict(), "combiner_fitted_on": combined_on},
@@ -318,9 +323,10 @@ def _refit(snapshot: TimedSnapshot, end: float, winner: str, opt: TrainOptions,
         ring_fold = group_folds(ids, known, src, dst, opt.evidence_folds, opt.gnn.seed,
                                 split_webs=False)
         x = view.tabular(tab_names)
-        cf = fit_repeated(x, known.astype(np.int8), exists, ids, folds=opt.folds,
-                          repeats=opt.repeats, seed=opt.gnn.seed, threads=opt.threads,
-                          assign=fold)
+        cf, left_out = fit_pu(x, known.astype(np.int8), exists, ids, exclude=opt.pu_exclude,
+                              folds=opt.folds, repeats=opt.repeats, seed=opt.gnn.seed,
+                              threads=opt.threads, assign=fold)
+        out["pu_left_out"] = int(left_out.size)
         cf.save(directory / "lightgbm")
         free = feature_signals(sig_now)
         # For the ensemble too the combination is fitted on the LightGBM's held-out scores:

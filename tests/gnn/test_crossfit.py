@@ -10,6 +10,7 @@ from gnn.models.crossfit import (
     CrossFit,
     RepeatedCrossFit,
     fit_crossfit,
+    fit_pu,
     fit_repeated,
     fold_of,
     group_folds,
@@ -175,3 +176,39 @@ def test_a_single_cross_fit_loads_as_one_member(tmp_path: Path) -> None:
     again = RepeatedCrossFit.load(tmp_path / "old")
     assert len(again.members) == 1
     np.testing.assert_allclose(again.score(x, ids), cf.score(x, ids))
+
+
+def _pu_world(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Fraud on a feature signal; a third of it known, the rest hidden among the
+    unlabelled (positive-unlabelled labels, as the AFC's)."""
+    rng = np.random.default_rng(seed)
+    n = 3000
+    x = rng.normal(size=(n, 5))
+    fraud = x[:, 0] + 0.5 * x[:, 1] + 0.4 * rng.normal(size=n) > 2.0
+    known = fraud & (rng.random(n) < 0.33)
+    return x, fraud, known.astype(np.int8), [f"a{i}" for i in range(n)]
+
+
+def test_pu_refit_leaves_out_the_first_fits_best_ranked_unlabelled_only() -> None:
+    x, _, y, ids = _pu_world(3)
+    rows = np.ones(y.size, dtype=bool)
+    kw = {"folds": 4, "repeats": 1, "threads": 1, "rounds": 60, "seed": 0}
+    first = fit_repeated(x, y, rows, ids, **kw)
+    same, none_left = fit_pu(x, y, rows, ids, exclude=0.0, **kw)
+    assert none_left.size == 0
+    np.testing.assert_allclose(same.score(x, ids), first.score(x, ids))
+    second, left = fit_pu(x, y, rows, ids, exclude=1.0, **kw)
+    assert left.size == int(y.sum()) and not y[left].any()
+    s = first.score(x, ids)
+    unlabelled = np.flatnonzero(y == 0)
+    assert set(left.tolist()) == set(unlabelled[np.argsort(-s[unlabelled])[:left.size]].tolist())
+    # Left out of training, still scored (out of fold) like every other account.
+    assert np.isfinite(second.score(x, ids)[left]).all()
+
+
+def test_pu_refit_leaves_out_at_most_a_tenth_of_the_unlabelled() -> None:
+    x, _, y, ids = _pu_world(4)
+    rows = np.ones(y.size, dtype=bool)
+    _, left = fit_pu(x, y, rows, ids, exclude=100.0, folds=3, repeats=1, threads=1,
+                     rounds=30)
+    assert left.size == int((y == 0).sum()) // 10
