@@ -112,6 +112,7 @@ def create_app(
         try:
             yield
         finally:
+            await graph.close()
             await driver.close()
             audit.close()
 

@@ -17,6 +17,7 @@ plan of its own.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,8 @@ from cypher import statement
 from fraudgraph.db import credentials
 from fraudgraph.errors import GraphUnavailableError
 from fraudgraph.settings import Settings
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -141,6 +144,7 @@ class Graph:
         self._warming: dict[str, asyncio.Task[None]] = {}
         self._hot: list[tuple[str, dict[str, Any]]] = []
         self._lost = True  # nothing is planned yet: the first answer warms the hot path
+        self._probe: asyncio.Task[None] | None = None
 
     def keep_warm(self, query: str, **params: Any) -> None:
         """`query` is planned again in the background as soon as the graph answers after
@@ -151,12 +155,46 @@ class Graph:
     def _note(self, reachable: bool) -> None:
         if not reachable:
             self._lost = True
+            if self._hot and (self._probe is None or self._probe.done()):
+                self._probe = asyncio.get_running_loop().create_task(self._probe_until_back())
         elif self._lost:
             self._lost = False
             for query, params in self._hot:
                 if query not in self._warming:
                     self._warm(asyncio.ensure_future(self._run_read(query, params)), query,
                                self.timeout_s)
+
+    async def _probe_until_back(self, every_s: float = 0.25) -> None:
+        """While the graph is away, ask it the cheapest question a few times a second;
+        the first answer warms the hot path (`_note`). Without this the warm-up waited
+        for a request of some client to get through first, seconds after the server was
+        ready, and the check timed out at its budget all that while."""
+        ping = statement("api/ping")
+        t0 = time.monotonic()
+        while self._lost:
+            task = asyncio.ensure_future(self._run_read(ping, {}))
+            try:
+                # A just-restarted server may take seconds over its first connection;
+                # cut short, the probe would never get one.
+                if await _settled(task, self.timeout_s) and task.exception() is None:
+                    log.info("the graph answers again (probed for %.1f s)",
+                             time.monotonic() - t0)
+                    self._note(reachable=True)
+                    return
+            finally:
+                if not task.done():
+                    task.add_done_callback(_consume)
+                    task.cancel()
+                elif not task.cancelled():
+                    task.exception()  # retrieved: a refused connection is expected here
+            await asyncio.sleep(every_s)
+
+    async def close(self) -> None:
+        """Stop the background probe and warm-ups (the app's shutdown)."""
+        tasks = [t for t in (self._probe, *self._warming.values()) if t is not None]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _unavailable(self, e: BaseException) -> Unavailable:
         return Unavailable(f"the graph database is not reachable ({type(e).__name__}); "
@@ -195,6 +233,7 @@ class Graph:
             raise self._unavailable(e) from e
         except ClientError as e:
             if going_away(e):
+                self._note(reachable=False)
                 raise self._unavailable(e) from e
             raise
 
@@ -224,11 +263,19 @@ class Graph:
         task.add_done_callback(_consume)
 
         async def warm() -> None:
+            t0 = time.monotonic()
+            outcome = "planned"
             try:
                 if not await _settled(task, left_s):
+                    outcome = "gave up"
                     task.cancel()
+                elif not task.cancelled() and task.exception() is not None:
+                    outcome = f"failed ({type(task.exception()).__name__})"
             finally:
                 self._warming.pop(query, None)
+                # What an on-call engineer reads to see how long a cold server took.
+                log.info("warm-up of %r: %s after %.2f s", query[:40], outcome,
+                         time.monotonic() - t0)
 
         self._warming[query] = asyncio.get_running_loop().create_task(warm())
 
@@ -254,6 +301,7 @@ class Graph:
             raise self._unavailable(e) from e
         except ClientError as e:
             if going_away(e):
+                self._note(reachable=False)
                 raise self._unavailable(e) from e
             raise
         self._note(reachable=True)

@@ -30,6 +30,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from fraudgraph.class_archive import ClassArchive, archive_key
 from fraudgraph.errors import Neo4jServerError
 from fraudgraph.processes import maven_copy, maven_pom, owned_pid, port_taken, tail, terminate
 from fraudgraph.settings import Settings
@@ -161,11 +162,21 @@ class Neo4jServer:
         if not java or not Path(java).exists():
             raise Neo4jServerError("no JDK found: install Java 17 or 21, or set JAVA_HOME")
         out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
-        m = re.search(r'version "(\d+)', out.stderr + out.stdout)
+        self._java_version = out.stderr + out.stdout
+        m = re.search(r'version "(\d+)', self._java_version)
         major = int(m.group(1)) if m else 0
         if major not in (17, 21):
             raise Neo4jServerError(f"Neo4j {NEO4J_VERSION} needs Java 17 or 21, found {major}")
         return java
+
+    def class_archive(self, java: str) -> ClassArchive:
+        """This home's class archive, keyed by the JDK, the server's jars and the flags."""
+        version = getattr(self, "_java_version", "")
+        built = self.dist / "BUILT"
+        jars = sorted(p.name for d in (self.lib_dir, self.plugins_dir) for p in d.glob("*.jar"))
+        return ClassArchive(self.home / "run", archive_key([
+            java, version, NEO4J_VERSION, built.read_text(), str(built.stat().st_mtime_ns),
+            self.settings.heap_size, *JVM_FLAGS, *jars]))
 
     def write_config(self) -> Path:
         s = self.settings
@@ -224,11 +235,14 @@ db.transaction.timeout=10m
             self.build()
         self.write_config()
         self.console_log.parent.mkdir(parents=True, exist_ok=True)
+        archive = (self.class_archive(java).jvm_flags()
+                   if self.settings.neo4j_class_archive else [])
         cmd = [
             java,
             f"-Xms{self.settings.heap_size}",
             f"-Xmx{self.settings.heap_size}",
             *JVM_FLAGS,
+            *archive,
             "-cp",
             # As Neo4j's own launcher does: plugins on the classpath too, so that their
             # kernel extensions (APOC's config, for one) register at start.
@@ -347,10 +361,14 @@ db.transaction.timeout=10m
         if pid is None:
             self.pid_file.unlink(missing_ok=True)
             return "Neo4j is not running"
-        # SIGTERM runs Neo4j's shutdown hook: a checkpoint and a clean store.
-        if not terminate(pid, timeout_s):
-            raise Neo4jServerError(f"Neo4j (pid {pid}) did not stop in {timeout_s:.0f}s; killed")
+        # SIGTERM runs Neo4j's shutdown hook: a checkpoint and a clean store (and, on a
+        # first run, the JVM's class archive is written at exit).
+        clean = terminate(pid, timeout_s)
         self.pid_file.unlink(missing_ok=True)
+        if self.is_built():
+            self.class_archive(self.java()).settle(stopped_cleanly=clean)
+        if not clean:
+            raise Neo4jServerError(f"Neo4j (pid {pid}) did not stop in {timeout_s:.0f}s; killed")
         return f"Neo4j stopped (pid {pid})"
 
     def status(self) -> ServerStatus:

@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     pagecache_size: str = "4g"
     java_home: Path | None = None
     start_timeout_s: float = 180.0
+    # A JVM class archive under <var_dir>/neo4j/run: a restart maps the classes the first
+    # run loaded instead of loading them again (fraudgraph/class_archive.py). Off: plain JVM.
+    neo4j_class_archive: bool = True
 
     pseudonym_key: SecretStr = SecretStr(DEFAULT_PSEUDONYM_KEY)
 

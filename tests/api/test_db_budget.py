@@ -174,3 +174,59 @@ def test_the_hot_statements_are_planned_again_when_the_graph_answers_after_an_ou
 
     assert asyncio.run(run()) == ["check"]
     assert "check" in g.planned and not g._warming
+
+
+def test_a_probe_warms_the_hot_path_without_waiting_for_a_request() -> None:
+    """After an outage nobody's request has to get through first: the graph is probed
+    in the background, and its first answer plans the hot statements."""
+    from neo4j.exceptions import ServiceUnavailable
+
+    g = SlowGraph(delay_s=0.01, cold_s=0.05)
+    g.keep_warm("check", payer="")
+    down = True
+    real = g._run_read
+
+    async def flaky(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if down:
+            raise ServiceUnavailable("connection refused")
+        return await real(query, params)
+
+    g._run_read = flaky  # type: ignore[method-assign]
+
+    async def run() -> tuple[bool, bool, bool]:
+        nonlocal down
+        g._lost = False
+        with pytest.raises(Unavailable):
+            await g.read("other")
+        await asyncio.sleep(0.6)  # probing, the graph still away
+        planned_while_down = "check" in g.planned
+        down = False
+        await asyncio.sleep(0.6)  # no request at all meanwhile
+        planned_after = "check" in g.planned
+        await g.close()
+        return planned_while_down, planned_after, g._probe is not None and g._probe.done()
+
+    assert asyncio.run(run()) == (False, True, True)
+
+
+def test_closing_the_graph_stops_a_probe_of_a_graph_that_never_comes_back() -> None:
+    from neo4j.exceptions import ServiceUnavailable
+
+    g = SlowGraph(delay_s=0.01)
+    g.keep_warm("check", payer="")
+
+    async def dead(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        raise ServiceUnavailable("connection refused")
+
+    g._run_read = dead  # type: ignore[method-assign]
+
+    async def run() -> bool:
+        g._lost = False
+        with pytest.raises(Unavailable):
+            await g.read("other")
+        await asyncio.sleep(0.3)
+        assert g._probe is not None and not g._probe.done()
+        await g.close()
+        return g._probe.done()
+
+    assert asyncio.run(run())

@@ -61,9 +61,14 @@ def test_lifecycle_keeps_data_and_reports_status(tmp_path: Path) -> None:
         drv.execute_query("CREATE (:Probe {v: 42})")
         drv.close()
 
+        archive = server.class_archive(server.java())
+        assert not archive.path.exists()  # a first run: the JVM dumps its classes at exit
         server.stop()
         assert not server.status().running
+        assert archive.path.exists() and not archive.partial.exists()
         server.start()
+        pid = server.status().pid
+        assert pid is not None and archive.mapped_by(pid)  # the restart maps them
         drv = make_driver(cfg)
         recs, _, _ = drv.execute_query("MATCH (p:Probe) RETURN p.v AS v")
         drv.close()

@@ -171,13 +171,16 @@ def test_neo4j_restart_under_load(base_url: str, world: Keys,  # noqa: F811
     seen_after = Counter((c.kind, c.status) for c in after)
     ok_checks = [c.t1 for c in after if c.kind == "check" and c.status == 200]
     if not ok_checks or min(ok_checks) - t_up > 5.0 or slow[-1] > 2.0:
-        # Known limit (issue 16, left open): a restarted Neo4j's first plan of the
-        # check's statement takes 5-8 s on this 2-core box (its JIT is cold: a lone
-        # `RETURN 1` takes 2.5 s), so checks time out at their budget for longer than
-        # 5 s after the restart, however the API waits. The targets are 5 s and 2 s.
-        errors = sorted({c.error[:120] for c in after if c.status == 503})[:2]
-        pytest.xfail(f"outage targets not met: slowest checks {slow} s; after the restart "
-                     f"{seen_after}, {errors}")
+        # Known limit (issue 16, left open). With the JVM's class archive (a restarted
+        # server's RETURN 1 in 0.4 s, not 1.3-1.8 s) and the API's background probe, the
+        # hot path is planned as soon as the graph answers; but under this test's load,
+        # on this 2-core box (load, API and Neo4j on the same cores), the probe's first
+        # answer comes ~2 s after readiness and the check's plan takes ~3.7 s (1.5 s on an
+        # idle server), so the first check 200 comes ~6 s after readiness. Target: 5 s.
+        errors = sorted({c.error[:160] for c in after if c.status == 503})[:3]
+        first = round(min(ok_checks) - t_up, 2) if ok_checks else None
+        pytest.xfail(f"outage targets not met: slowest checks {slow} s; first check 200 "
+                     f"{first} s after Neo4j ready; after the restart {seen_after}, {errors}")
     back = min(ok_checks)
     logging.getLogger(__name__).warning(
         "outage: %d calls, %d x 503, %d accepted incidents, outage %.1fs, restart %.1fs, "
