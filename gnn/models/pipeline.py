@@ -40,6 +40,7 @@ from gnn.models.prepare import (
     gnn_data,
 )
 from gnn.models.report import metric_row
+from gnn.models.selection import choose_model, near_known, stratified_roc
 from gnn.propagation.combine import fit_combiner
 from gnn.registry import model_dir, new_version, read_manifest, write_manifest
 from gnn.snapshot.labels import Cutoffs, choose_cutoffs, first_known, label_sources, time_split
@@ -185,10 +186,20 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
 
     y_val = split.y_val[split.val]
     val_metrics = {name: metric_row(y_val, s) for name, s in val_scores.items()}
-    winner, informative = choose_model(val_metrics, float(y_val.mean()) if y_val.size else 0.0)
+    # Links as known now, not at T1: which ring a validation positive belongs to is best
+    # known now (as of T1, the links that later made it known are often missing).
+    near_val = near_known(snapshot, v1.known)[split.val]
+    beyond = {name: stratified_roc(y_val, s, near_val) for name, s in val_scores.items()}
+    winner, informative = choose_model(val_metrics, float(y_val.mean()) if y_val.size else 0.0,
+                                       beyond_proximity=beyond)
+    proximity = {"val_positives_near_known": int((near_val & (y_val == 1)).sum()),
+                 "val_positives": int(y_val.sum()),
+                 "roc_auc_within_strata": {k: None if v is None else round(v[0], 4)
+                                           for k, v in beyond.items()}}
     log.info("served model: %s (validation PR-AUC %s%s)", winner,
              {k: v["pr_auc"] for k, v in val_metrics.items()},
-             "" if informative else "; validation at chance, so the cross-fitted model")
+             "" if informative else "; validation at chance beyond proximity to known fraud, "
+             "so the cross-fitted model")
 
     prop1 = propagation_scores(v1.snap, cut.t1)
     prop2 = propagation_scores(v2.snap, cut.t2)
@@ -247,7 +258,8 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
         "lightgbm": {"folds": opt.folds, "repeats": opt.repeats, "rounds": cf.rounds,
                      "pu_exclude": opt.pu_exclude},
         "served": {"model": winner, "chosen_on": "validation PR-AUC",
-                   "validation_informative": informative, **refit,
+                   "validation_informative": informative,
+                   "validation_proximity": proximity, **refit,
                    "combiner": combiner.as_dict(), "combiner_fitted_on": combined_on},
         "metrics": {"test": metrics, "val": val_metrics},
         "use_signals": opt.use_signals,
@@ -263,29 +275,6 @@ def train_pipeline(snapshot: TimedSnapshot, models_root: Path,
              {k: round(v["pr_auc"], 4) if v["pr_auc"] is not None else None
               for k, v in metrics.items()})
     return manifest
-
-
-def choose_model(val_metrics: dict[str, dict[str, Any]], prevalence: float,
-                 lift: float = 2.0, z: float = 3.0) -> tuple[str, bool]:
-    """The served model: the best on validation PR-AUC when validation tells the
-    candidates from chance, i.e. the best one's ROC-AUC is ``z`` standard errors above
-    0.5 (the Hanley-McNeil error of a chance ranking with that many positives and
-    negatives) and its PR-AUC reaches ``lift`` times the prevalence. Otherwise the
-    cross-fitted LightGBM, whose out-of-fold scores need no validation to be honest and
-    are what the risk combination is then fitted on. (When labels arrive with little
-    behaviour before them, as in AMLSim, features as of T1 describe nobody yet: with 14
-    validation positives there, the GNN won at 2x the prevalence and ranked the hidden
-    rings at AP 0.29, the cross-fitted LightGBM at 0.64.)"""
-    best = max(val_metrics, key=lambda k: val_metrics[k]["pr_auc"] or 0.0)
-    row = val_metrics[best]
-    pos = int(row.get("positives") or 0)
-    neg = int(row.get("accounts") or 0) - pos
-    informative = False
-    if pos > 0 and neg > 0 and prevalence > 0:
-        se = float(np.sqrt((pos + neg + 1) / (12.0 * pos * neg)))
-        informative = ((row.get("roc_auc") or 0.0) >= 0.5 + z * se
-                       and (row.get("pr_auc") or 0.0) >= lift * prevalence)
-    return (best if informative else "lightgbm"), informative
 
 
 @dataclass

@@ -88,7 +88,7 @@ def test_engine_evidence_leaves_out_label_reading_heuristics() -> None:
 
 
 def test_model_choice_needs_validation_that_beats_chance() -> None:
-    from gnn.models.pipeline import choose_model
+    from gnn.models.selection import choose_model
 
     few = {"lightgbm": {"pr_auc": 0.002, "roc_auc": 0.55, "accounts": 10_000, "positives": 14},
            "gnn": {"pr_auc": 0.004, "roc_auc": 0.62, "accounts": 10_000, "positives": 14}}
