@@ -134,7 +134,7 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, help="an earlier result to compare with")
     ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--hidden", type=int, default=32)
-    ap.add_argument("--model", default="hetero_sage")
+    ap.add_argument("--model", help="GNN architecture (default: GnnConfig's)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--window-days", type=float, default=28.0)
     ap.add_argument("--pu-exclude", type=float, default=TrainOptions.pu_exclude,
@@ -175,7 +175,8 @@ def main() -> None:
     opts = TrainOptions(window_days=args.window_days, threads=args.threads, progress=True,
                         signals_at=signals_at, use_signals=args.signals,
                         pu_exclude=args.pu_exclude,
-                        gnn=GnnConfig(model=args.model, hidden=args.hidden, epochs=args.epochs))
+                        gnn=GnnConfig(model=args.model or GnnConfig.model,
+                                      hidden=args.hidden, epochs=args.epochs))
     manifest = train_pipeline(snap, models, opts)
     stages.done("train")
     directory = models / manifest["version"]

@@ -48,7 +48,8 @@ def _ts(text: str | None) -> float | None:
 def train(
     window_days: Annotated[float, typer.Option(help="validation/test window in days")] = 28.0,
     epochs: Annotated[int, typer.Option(help="maximum GNN epochs")] = 60,
-    model: Annotated[str, typer.Option(help="hetero_sage or hetero_gat")] = "hetero_sage",
+    model: Annotated[str | None, typer.Option(
+        help="GNN: hetero_sage, hetero_gat or multi_gine (default: GnnConfig's)")] = None,
     hidden: Annotated[int, typer.Option(help="GNN hidden size")] = 32,
     t1: Annotated[str | None, typer.Option(help="ISO cut-off T1 (default: T3 - 2 windows)")]
     = None,

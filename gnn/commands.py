@@ -55,7 +55,7 @@ def signal_source(s: Settings, snap: TimedSnapshot) -> Any:
 
 
 def run_train(snap: TimedSnapshot, s: Settings, *, window_days: float = 28.0,
-              epochs: int = 60, model: str = "hetero_sage", hidden: int = 32,
+              epochs: int = 60, model: str | None = None, hidden: int = 32,
               cut: tuple[float | None, float | None, float | None] = (None, None, None),
               threads: int = 2, progress: bool = True, heuristics: bool = True,
               use_signals: bool = True) -> dict[str, Any]:
@@ -70,7 +70,8 @@ def run_train(snap: TimedSnapshot, s: Settings, *, window_days: float = 28.0,
     opts = TrainOptions(window_days=window_days, cutoffs=cutoffs, threads=threads,
                         progress=progress, use_signals=use_signals,
                         signals_at=signal_source(s, snap) if heuristics or use_signals else None,
-                        gnn=GnnConfig(model=model, hidden=hidden, epochs=epochs))
+                        gnn=GnnConfig(model=model or GnnConfig.model,
+                                      hidden=hidden, epochs=epochs))
     return train_pipeline(snap, models_root(s), opts)
 
 

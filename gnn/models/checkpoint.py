@@ -11,10 +11,9 @@ from torch import nn
 from torch_geometric.data import HeteroData
 
 from gnn.errors import ModelNotFoundError
+from gnn.models.errors import UnknownModelError
 from gnn.models.fit import GnnConfig
-from gnn.models.hetero import HeteroGAT, HeteroSAGE
-
-_CLASSES: dict[str, type[nn.Module]] = {"hetero_sage": HeteroSAGE, "hetero_gat": HeteroGAT}
+from gnn.models.hetero import edge_dims, hetero_model
 
 
 def architecture(data: HeteroData) -> dict[str, Any]:
@@ -23,6 +22,7 @@ def architecture(data: HeteroData) -> dict[str, Any]:
         "node_types": list(node_types),
         "edge_types": [list(et) for et in edge_types],
         "in_dims": {nt: int(data[nt].x.size(-1)) for nt in data.node_types if "x" in data[nt]},
+        "edge_dims": [[*et, d] for et, d in edge_dims(data).items()],
     }
 
 
@@ -37,10 +37,13 @@ def load_gnn(path: Path, gnn_manifest: dict[str, Any]) -> tuple[nn.Module, GnnCo
     cfg = GnnConfig(**gnn_manifest["config"])
     arch = gnn_manifest["architecture"]
     metadata = (arch["node_types"], [tuple(et) for et in arch["edge_types"]])
-    cls = _CLASSES.get(cfg.model)
-    if cls is None:
-        raise ModelNotFoundError(f"unknown GNN class {cfg.model!r} in the manifest")
-    model = cls(metadata, arch["in_dims"], cfg.hidden, cfg.layers, cfg.dropout)
+    # Checkpoints from before edge attributes were recorded used none.
+    dims = {(s, r, d): int(w) for s, r, d, w in arch.get("edge_dims", [])}
+    try:
+        model = hetero_model(cfg.model, metadata, arch["in_dims"], dims, cfg.hidden,
+                             cfg.layers, cfg.dropout)
+    except UnknownModelError as e:
+        raise ModelNotFoundError(f"unknown GNN class {cfg.model!r} in the manifest") from e
     model.load_state_dict(torch.load(path, weights_only=True))
     model.eval()
     return model, cfg

@@ -7,8 +7,12 @@ Left out: banks (a super-node per bank), incidents and list entries (they *are* 
 labels; known labels reach the model only through the label-trick flag) and signals.
 
 Parallel transfers between two accounts become one edge with ``edge_attr`` =
-[log1p(count), log1p(total KZT), days since the last one / 365], which keeps the graph
-small and gives models that use edge attributes the amounts and times.
+[log1p(count), log1p(total KZT), days since the last one / 365, log1p(out port),
+log1p(in port)], which keeps the graph small and gives models that use edge attributes
+the amounts and times. Ports are Egressy et al.'s port numbering (Multi-GNN, AAAI 2024):
+the payer numbers its payees, and the payee its payers, in the order money first went
+between them, so a message says "the payer's 40th payee", which a sum of messages alone
+cannot count in a multigraph.
 Node positions are the snapshot's, so ``snapshot.nodes['Account'][i]`` is account i.
 """
 
@@ -60,10 +64,23 @@ def other_node_features(snap: TimedSnapshot, cutoff: float,
     return {k: v.astype(np.float32) for k, v in out.items()}
 
 
+def port_numbers(node: np.ndarray, first: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Per edge, its port at ``node``: 1 for the node's earliest counterparty, 2 for the
+    next (ties by the counterparty's position), and so on. Edges are distinct pairs."""
+    order = np.lexsort((other, first, node))
+    ranked = node[order]
+    starts = np.r_[0, np.flatnonzero(ranked[1:] != ranked[:-1]) + 1]
+    group_start = np.repeat(starts, np.diff(np.r_[starts, ranked.size]))
+    ports = np.empty(node.size, dtype=np.int64)
+    ports[order] = np.arange(node.size) - group_start + 1
+    return ports
+
+
 def _pairs(src: np.ndarray, dst: np.ndarray, n_dst: int,
-           amount: np.ndarray | None, at: np.ndarray | None, cutoff: float
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (src, dst) pairs with [log1p count, log1p KZT, years since last]."""
+           amount: np.ndarray | None, at: np.ndarray | None, cutoff: float,
+           drop_self: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (src, dst) pairs with [log1p count, log1p KZT, years since last,
+    log1p out port, log1p in port]; ``drop_self`` leaves out src == dst."""
     key = src.astype(np.int64) * max(n_dst, 1) + dst.astype(np.int64)
     uniq, inv = np.unique(key, return_inverse=True)
     k = uniq.size
@@ -71,11 +88,19 @@ def _pairs(src: np.ndarray, dst: np.ndarray, n_dst: int,
     amt = np.bincount(inv, weights=np.nan_to_num(amount), minlength=k) if amount is not None \
         else np.zeros(k)
     last = np.full(k, -np.inf)
+    first = np.full(k, np.inf)
     if at is not None and at.size:
         np.maximum.at(last, inv, np.nan_to_num(at, nan=-np.inf))
+        np.minimum.at(first, inv, np.nan_to_num(at, nan=np.inf))
     recency = np.where(np.isfinite(last), (cutoff - last) / (365 * DAY_S), 1.0)
-    attr = np.stack([np.log1p(cnt), np.log1p(np.clip(amt, 0, None)), recency], axis=1)
-    return uniq // max(n_dst, 1), uniq % max(n_dst, 1), attr.astype(np.float32)
+    ps, pd = uniq // max(n_dst, 1), uniq % max(n_dst, 1)
+    if drop_self:
+        keep = ps != pd
+        ps, pd, cnt, amt, recency, first = (a[keep] for a in (ps, pd, cnt, amt, recency, first))
+    attr = np.stack([np.log1p(cnt), np.log1p(np.clip(amt, 0, None)), recency,
+                     np.log1p(port_numbers(ps, first, pd)),
+                     np.log1p(port_numbers(pd, first, ps))], axis=1)
+    return ps, pd, attr.astype(np.float32)
 
 
 def build_hetero(snap: TimedSnapshot, account_x: np.ndarray, cutoff: float,
@@ -99,10 +124,8 @@ def build_hetero(snap: TimedSnapshot, account_x: np.ndarray, cutoff: float,
         es = snap.edge(et)
         if es is None or len(es) == 0 or s not in data.node_types or d not in data.node_types:
             continue
-        src, dst, attr = _pairs(es.src, es.dst, snap.count(et[2]), es.amount, es.at, cutoff)
-        if s == d:
-            keep = src != dst
-            src, dst, attr = src[keep], dst[keep], attr[keep]
+        src, dst, attr = _pairs(es.src, es.dst, snap.count(et[2]), es.amount, es.at, cutoff,
+                                drop_self=s == d)
         store = data[s, rel, d]
         store.edge_index = torch.from_numpy(np.stack([src, dst]).astype(np.int64))
         if et[1] == "TRANSFERRED":

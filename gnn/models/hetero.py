@@ -11,6 +11,10 @@ still has a well-defined update.
 
     HeteroSAGE  mean over each relation's neighbours (SAGEConv without root weight)
     HeteroGAT   attention per relation (bipartite GATConv), i.e. a relational GAT
+    MultiGINE   Egressy et al.'s Multi-GNN for transaction multigraphs (AAAI 2024): a
+                GINE sum over each relation with edge attributes (amounts, times and
+                port numbers, see `gnn.models.data`), reverse relations with their own
+                weights; relations without attributes as in HeteroSAGE
 
 HeteroConv skips edge types absent from ``edge_index_dict``, and only the node types
 present in the input are updated, so a model built for the full schema also runs on a
@@ -26,14 +30,14 @@ from collections.abc import Mapping
 import torch
 from torch import Tensor, nn
 from torch_geometric.data import HeteroData
-from torch_geometric.nn import GATConv, HeteroConv, SAGEConv
+from torch_geometric.nn import GATConv, GINEConv, HeteroConv, SAGEConv
 from torch_geometric.typing import EdgeType, Metadata, NodeType
 
 from gnn.models.errors import ModelError, UnknownModelError
 
 log = logging.getLogger(__name__)
 
-HETERO_MODELS: tuple[str, ...] = ("hetero_sage", "hetero_gat")
+HETERO_MODELS: tuple[str, ...] = ("hetero_sage", "hetero_gat", "multi_gine")
 REVERSE_PREFIX = "rev_"
 
 
@@ -123,24 +127,36 @@ class _HeteroScorer(nn.Module):
         x_dict: Mapping[NodeType, Tensor],
         edge_index_dict: Mapping[EdgeType, Tensor],
         num_nodes_dict: Mapping[NodeType, int] | None = None,
+        edge_attr_dict: Mapping[EdgeType, Tensor] | None = None,
     ) -> Tensor:
         """One logit per target node. Types without features need ``num_nodes_dict``
-        (``data.num_nodes_dict``) unless they appear in ``x_dict``."""
+        (``data.num_nodes_dict``) unless they appear in ``x_dict``; models that read edge
+        attributes take them from ``edge_attr_dict`` (others ignore it)."""
         h = self._embed(x_dict, num_nodes_dict)
         if self.target not in h:
             raise ModelError(f"no input for target node type {self.target!r}")
         edges = {et: ei for et, ei in edge_index_dict.items()
                  if tuple(et) in self.edge_types and et[0] in h and et[2] in h}
+        attrs = self._edge_attrs(edges, edge_attr_dict)
         layers = zip(self.convs, self.norms, self.updates, strict=True)
         for conv, norms, updates in layers:
             assert isinstance(norms, nn.ModuleDict) and isinstance(updates, nn.ModuleDict)
             normed = {nt: norms[nt](v) for nt, v in h.items()}
-            msgs = conv(normed, edges) if edges else {}
+            if not edges:
+                msgs = {}
+            elif attrs:
+                msgs = conv(normed, edges, edge_attr_dict=attrs)
+            else:
+                msgs = conv(normed, edges)
             h = {
                 nt: v + updates[nt](torch.cat([normed[nt], msgs.get(nt, torch.zeros_like(v))], 1))
                 for nt, v in h.items()
             }
         return self.head(h[self.target]).squeeze(-1)
+
+    def _edge_attrs(self, edges: Mapping[EdgeType, Tensor],
+                    given: Mapping[EdgeType, Tensor] | None) -> dict[EdgeType, Tensor]:
+        return {}
 
 
 class HeteroSAGE(_HeteroScorer):
@@ -166,13 +182,62 @@ class HeteroGAT(_HeteroScorer):
                        add_self_loops=False)
 
 
+class MultiGINE(_HeteroScorer):
+    """Multi-GNN (Egressy et al.): GINE with edge attributes on the relations that have
+    them, each direction its own weights; mean aggregation (as HeteroSAGE) elsewhere."""
+
+    def __init__(self, metadata: Metadata, in_dims: Mapping[NodeType, int],
+                 edge_dims: Mapping[EdgeType, int], hidden: int = 64, num_layers: int = 2,
+                 dropout: float = 0.2, target: NodeType = "account") -> None:
+        self.edge_dims = {tuple(et): int(d) for et, d in edge_dims.items() if d > 0}
+        super().__init__(metadata, in_dims, hidden, num_layers, dropout, target)
+
+    def _conv(self, edge_type: EdgeType) -> nn.Module:
+        dim = self.edge_dims.get(tuple(edge_type))
+        if not dim:
+            return SAGEConv((self.hidden, self.hidden), self.hidden, aggr="mean",
+                            root_weight=False)
+        mlp = nn.Sequential(nn.Linear(self.hidden, self.hidden), nn.GELU(),
+                            nn.Linear(self.hidden, self.hidden))
+        return GINEConv(mlp, train_eps=True, edge_dim=dim)
+
+    def _edge_attrs(self, edges: Mapping[EdgeType, Tensor],
+                    given: Mapping[EdgeType, Tensor] | None) -> dict[EdgeType, Tensor]:
+        out: dict[EdgeType, Tensor] = {}
+        for et in edges:
+            if tuple(et) not in self.edge_dims:
+                continue
+            attr = (given or {}).get(et)
+            if attr is None or attr.size(-1) != self.edge_dims[tuple(et)]:
+                raise ModelError(f"edge type {et!r} needs edge_attr of width "
+                                 f"{self.edge_dims[tuple(et)]} for this model")
+            out[et] = attr.float()
+        return out
+
+
+def edge_dims(data: HeteroData) -> dict[EdgeType, int]:
+    """The width of each edge type's ``edge_attr``, for the types that have one."""
+    return {et: int(data[et].edge_attr.size(-1)) for et in data.edge_types
+            if "edge_attr" in data[et]}
+
+
+def hetero_model(name: str, metadata: Metadata, in_dims: Mapping[NodeType, int],
+                 edge_dims: Mapping[EdgeType, int] | None = None, hidden: int = 64,
+                 num_layers: int = 2, dropout: float = 0.2, target: NodeType = "account"
+                 ) -> _HeteroScorer:
+    """A model by name for a schema (node/edge types, feature and edge-attribute sizes)."""
+    if name == "hetero_sage":
+        return HeteroSAGE(metadata, in_dims, hidden, num_layers, dropout, target)
+    if name == "hetero_gat":
+        return HeteroGAT(metadata, in_dims, hidden, num_layers, dropout, target)
+    if name == "multi_gine":
+        return MultiGINE(metadata, in_dims, edge_dims or {}, hidden, num_layers, dropout, target)
+    raise UnknownModelError(f"unknown hetero model {name!r}; known: {HETERO_MODELS}")
+
+
 def build_hetero_model(name: str, data: HeteroData, hidden: int = 64, num_layers: int = 2,
                        dropout: float = 0.2, target: NodeType = "account") -> _HeteroScorer:
     """A model for ``data``'s schema (node/edge types and feature sizes)."""
     in_dims = {nt: int(data[nt].x.size(-1)) for nt in data.node_types if "x" in data[nt]}
-    args = (data.metadata(), in_dims, hidden, num_layers, dropout, target)
-    if name == "hetero_sage":
-        return HeteroSAGE(*args)
-    if name == "hetero_gat":
-        return HeteroGAT(*args)
-    raise UnknownModelError(f"unknown hetero model {name!r}; known: {HETERO_MODELS}")
+    return hetero_model(name, data.metadata(), in_dims, edge_dims(data), hidden, num_layers,
+                        dropout, target)
