@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fraudgraph.errors import ConfigurationError
@@ -175,6 +175,14 @@ class Settings(BaseSettings):
     api_port: int = 8000
     # The API's own section (FRAUDGRAPH_API_*, FRAUDGRAPH_CHECK_*), read with the rest.
     api: ApiConfig = Field(default_factory=ApiConfig)
+
+    @field_validator("var_dir", "dist_dir", "kafka_dist_dir", "java_home")
+    @classmethod
+    def _absolute(cls, v: Path | None) -> Path | None:
+        # Neo4j resolves the relative paths of its config against its own home, so a
+        # relative var dir (FRAUDGRAPH_VAR_DIR=var/x) gave a second, empty store inside
+        # the first one, whose server never answered the password of the first.
+        return None if v is None else v.expanduser().absolute()
 
     @property
     def managed(self) -> bool:

@@ -88,3 +88,15 @@ def test_the_maven_poms_are_package_data() -> None:
     for name in ("neo4j", "plugins", "kafka"):
         pom = maven_pom(name)
         assert pom.is_file() and "<project" in pom.read_text()
+
+
+def test_relative_server_paths_become_absolute(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    # Neo4j reads relative paths of its config against its own home: a relative var dir
+    # made a second, empty store inside the first.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRAUDGRAPH_VAR_DIR", "var/x")
+    s = load_settings()
+    assert s.var_dir == tmp_path / "var" / "x"
+    assert s.neo4j_home.is_absolute() and s.password_file.is_absolute()
+    assert Settings(dist_dir=Path("d"), java_home=None).dist_dir == tmp_path / "d"
