@@ -66,43 +66,64 @@ def _group(keys: np.ndarray, values: np.ndarray, n_keys: int) -> dict[int, list[
     return out
 
 
+def known_neighbours(snap: TimedSnapshot, known: np.ndarray) -> dict[str, np.ndarray]:
+    """Per account, counts of *other* known accounts it is one hop from: distinct payees
+    and payers, co-users of its devices, other accounts of its holder. ``known``: per
+    account, a known positive at the cut-off."""
+    n = snap.count("Account")
+    k = known.astype(np.float64)
+    out = {name: np.zeros(n) for name in ("known_payees", "known_payers",
+                                          "known_on_my_devices",
+                                          "holder_other_known_accounts")}
+    tr = snap.edge(TRANSFERS)
+    if tr is not None and len(tr):
+        ps, pd = distinct_pairs(tr.src, tr.dst, n)
+        out["known_payees"] = count(ps, n, k[pd])
+        out["known_payers"] = count(pd, n, k[ps])
+    used = snap.edge(USED)
+    if used is not None and len(used):
+        known_on_dev = count(used.dst, snap.count("Device"), k[used.src])
+        # Minus myself on each of my devices: only *other* known accounts count.
+        out["known_on_my_devices"] = count(used.src, n, known_on_dev[used.dst] - k[used.src])
+    holder = holder_of(snap)
+    has = holder >= 0
+    known_by_holder = count(holder[has], snap.count("Person"), k[has])
+    out["holder_other_known_accounts"] = np.where(has, known_by_holder[np.maximum(holder, 0)]
+                                                  - k, 0.0)
+    return out
+
+
 def proximity_features(table: FeatureTable, snap: TimedSnapshot, known: np.ndarray) -> None:
     """``known``: per account, a known positive at the cut-off (own label, never a column)."""
     n = snap.count("Account")
+    near = known_neighbours(snap, known)
     tr = snap.edge(TRANSFERS)
     k = known.astype(np.float64)
+    table.add("label", "known_payees", log1p(near["known_payees"]))
+    table.add("label", "known_payers", log1p(near["known_payers"]))
     if tr is not None and len(tr):
-        ps, pd = distinct_pairs(tr.src, tr.dst, n)
-        table.add("label", "known_payees", log1p(count(ps, n, k[pd])))
-        table.add("label", "known_payers", log1p(count(pd, n, k[ps])))
         amount = np.nan_to_num(tr.amount) if tr.amount is not None else np.ones(len(tr))
         table.add("label", "kzt_to_known", log1p(count(tr.src, n, amount * k[tr.dst])))
         table.add("label", "kzt_from_known", log1p(count(tr.dst, n, amount * k[tr.src])))
     else:
-        for name in ("known_payees", "known_payers", "kzt_to_known", "kzt_from_known"):
+        for name in ("kzt_to_known", "kzt_from_known"):
             table.add("label", name, np.zeros(n))
     victims, victim_kzt = _victim_payments(snap, n)
     table.add("context", "victims_paid_me", log1p(victims))
     table.add("context", "victim_kzt", log1p(victim_kzt))
 
+    table.add("label", "known_on_my_devices", log1p(near["known_on_my_devices"]))
     used = snap.edge(USED)
     if used is not None and len(used):
-        known_on_dev = count(used.dst, snap.count("Device"), k[used.src])
-        # Minus myself on each of my devices: only *other* known accounts count.
-        table.add("label", "known_on_my_devices",
-                  log1p(count(used.src, n, known_on_dev[used.dst] - k[used.src])))
         listed_dev = _listed(snap, "Device", None).astype(np.float64)
         table.add("context", "listed_devices", log1p(count(used.src, n, listed_dev[used.dst])))
     else:
-        table.add("label", "known_on_my_devices", np.zeros(n))
         table.add("context", "listed_devices", np.zeros(n))
 
     holder = holder_of(snap)
     has = holder >= 0
     h = np.maximum(holder, 0)
-    known_by_holder = count(holder[has], snap.count("Person"), k[has])
-    table.add("label", "holder_other_known_accounts",
-              np.where(has, known_by_holder[h] - k, 0.0))
+    table.add("label", "holder_other_known_accounts", near["holder_other_known_accounts"])
     table.add("context", "holder_listed", np.where(has, _listed(snap, "Person", None)[h], False))
     phones = snap.edge(HAS_PHONE)
     if phones is not None and len(phones):

@@ -142,12 +142,8 @@ class _HeteroScorer(nn.Module):
         for conv, norms, updates in layers:
             assert isinstance(norms, nn.ModuleDict) and isinstance(updates, nn.ModuleDict)
             normed = {nt: norms[nt](v) for nt, v in h.items()}
-            if not edges:
-                msgs = {}
-            elif attrs:
-                msgs = conv(normed, edges, edge_attr_dict=attrs)
-            else:
-                msgs = conv(normed, edges)
+            # HeteroConv hands each relation only the attributes it has.
+            msgs = conv(normed, edges, edge_attr_dict=attrs) if edges else {}
             h = {
                 nt: v + updates[nt](torch.cat([normed[nt], msgs.get(nt, torch.zeros_like(v))], 1))
                 for nt, v in h.items()
@@ -159,11 +155,15 @@ class _HeteroScorer(nn.Module):
         return {}
 
 
+def _mean_conv(hidden: int) -> nn.Module:
+    return SAGEConv((hidden, hidden), hidden, aggr="mean", root_weight=False)
+
+
 class HeteroSAGE(_HeteroScorer):
     """Heterogeneous GraphSAGE: per-relation neighbour mean, summed over relations."""
 
     def _conv(self, edge_type: EdgeType) -> nn.Module:
-        return SAGEConv((self.hidden, self.hidden), self.hidden, aggr="mean", root_weight=False)
+        return _mean_conv(self.hidden)
 
 
 class HeteroGAT(_HeteroScorer):
@@ -195,8 +195,7 @@ class MultiGINE(_HeteroScorer):
     def _conv(self, edge_type: EdgeType) -> nn.Module:
         dim = self.edge_dims.get(tuple(edge_type))
         if not dim:
-            return SAGEConv((self.hidden, self.hidden), self.hidden, aggr="mean",
-                            root_weight=False)
+            return _mean_conv(self.hidden)
         mlp = nn.Sequential(nn.Linear(self.hidden, self.hidden), nn.GELU(),
                             nn.Linear(self.hidden, self.hidden))
         return GINEConv(mlp, train_eps=True, edge_dim=dim)

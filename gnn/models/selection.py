@@ -22,36 +22,18 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
+from gnn.features.proximity import known_neighbours
 from gnn.models.metrics import roc_auc
 from gnn.snapshot.timed import TimedSnapshot
-
-# Account-to-account links a ring shares: money between them, one holder, one device.
-PROXIMITY_EDGES = (("Account", "TRANSFERRED", "Account"), ("Person", "HOLDS", "Account"),
-                   ("Account", "USED", "Device"))
 
 
 def near_known(snap: TimedSnapshot, known: np.ndarray) -> np.ndarray:
     """Per account: one hop from a known account (a transfer either way, the same holder
     or the same device), known accounts excluded."""
-    n = snap.count("Account")
     known = np.asarray(known, dtype=bool)
-    near = np.zeros(n, dtype=bool)
-    for et in PROXIMITY_EDGES:
-        es = snap.edge(et)
-        if es is None or len(es.src) == 0:
-            continue
-        if et[0] == et[2]:
-            near[es.dst[known[es.src]]] = True
-            near[es.src[known[es.dst]]] = True
-            continue
-        acc, other = (es.src, es.dst) if et[0] == "Account" else (es.dst, es.src)
-        m = snap.count(et[2] if et[0] == "Account" else et[0])
-        inc = sp.csr_matrix((np.ones(len(acc)), (acc, other)), shape=(n, m))
-        touched = np.asarray(inc.T @ known.astype(np.float64)).ravel() > 0
-        near |= np.asarray(inc @ touched.astype(np.float64)).ravel() > 0
-    return near & ~known
+    counts = known_neighbours(snap, known).values()
+    return np.logical_or.reduce([c > 0 for c in counts]) & ~known
 
 
 def _chance_se(pos: int, neg: int) -> float:
